@@ -1,0 +1,36 @@
+"""Errors a document parser raises; each carries the reason code the sender will be told."""
+
+from __future__ import annotations
+
+from parsers.models import ReasonCode
+
+
+class ParseError(Exception):
+    """A document could not be read. `filename` names it in the reply."""
+
+    code: ReasonCode = ReasonCode.unreadable_attachment
+
+    def __init__(self, filename: str, detail: str = "") -> None:
+        super().__init__(f"{filename}: {detail}" if detail else filename)
+        self.filename = filename
+        self.detail = detail
+
+
+class UnreadableDocument(ParseError):
+    code = ReasonCode.unreadable_attachment
+
+
+class EncryptedDocument(ParseError):
+    code = ReasonCode.encrypted_attachment
+
+
+class UnsupportedDocument(ParseError):
+    code = ReasonCode.unsupported_attachment
+
+
+class DocumentTooLarge(ParseError):
+    code = ReasonCode.attachment_too_large
+
+
+class ArchiveBomb(ParseError):
+    code = ReasonCode.archive_bomb
