@@ -1,0 +1,101 @@
+"""What a mail contains, before any rule is applied: nominations, evidence and reading problems."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from intake.models import Attachment, Evidence, InboundMessage, Reason
+from parsers.archives import ArchiveLimits, is_archive, list_archive
+from parsers.body import parse_body
+from parsers.errors import ArchiveBomb, ParseError
+from parsers.models import DocumentInput, NominationDraft, ParsedDocument, ReasonCode
+from parsers.registry import parse_document
+from parsers.vntext import find_links
+
+
+class AnalysisLimits(BaseModel):
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    archive: ArchiveLimits = Field(default_factory=ArchiveLimits)
+
+
+class Analysis(BaseModel):
+    """The content of one mail as read: drafts, mail-level evidence, and problems met."""
+
+    drafts: list[NominationDraft] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
+    quarter: str | None = None
+    roles: dict[str, str] = Field(default_factory=dict)  # attachment sha256 → document|evidence|archive
+    bomb: Reason | None = None
+
+
+def _add_links(evidence: list[Evidence], links: list[str]) -> None:
+    known = {e.url for e in evidence}
+    for link in links:
+        if link not in known:
+            evidence.append(Evidence(url=link))
+            known.add(link)
+
+
+def _archive(att: Attachment, limits: AnalysisLimits, result: Analysis) -> None:
+    try:
+        list_archive(att.data, att.filename, limits.archive)
+    except ArchiveBomb as err:
+        result.bomb = Reason(code=ReasonCode.archive_bomb, detail=err.detail, where=att.filename)
+    except ParseError as err:
+        result.reasons.append(Reason(code=err.code, detail=err.detail, where=att.filename))
+    result.roles[att.sha256] = "archive"
+    result.evidence.append(Evidence(filename=att.filename, sha256=att.sha256))
+
+
+def _document(att: Attachment, result: Analysis) -> ParsedDocument | None:
+    try:
+        doc = parse_document(DocumentInput(filename=att.filename, content_type=att.content_type, data=att.data))
+    except ParseError as err:
+        result.reasons.append(Reason(code=err.code, detail=err.detail, where=att.filename))
+        result.roles[att.sha256] = "unreadable"
+        return None
+    if doc is None or not doc.nominations:
+        return doc
+    result.roles[att.sha256] = "document"
+    return doc
+
+
+def _take(doc: ParsedDocument, result: Analysis) -> None:
+    result.drafts.extend(doc.nominations)
+    result.quarter = result.quarter or doc.quarter
+    _add_links(result.evidence, doc.links)
+    if doc.legacy_encoding:
+        result.reasons.append(Reason(code=ReasonCode.legacy_encoding_converted, where=doc.source))
+
+
+def _attachment(att: Attachment, limits: AnalysisLimits, result: Analysis) -> None:
+    if len(att.data) > limits.max_attachment_bytes:
+        result.reasons.append(Reason(code=ReasonCode.attachment_too_large, detail=str(len(att.data)),
+                                     where=att.filename))
+        return
+    if is_archive(att.data, att.filename):
+        _archive(att, limits, result)
+        return
+    doc = _document(att, result)
+    if doc is not None and doc.nominations:
+        _take(doc, result)
+    elif result.roles.get(att.sha256) != "unreadable":
+        result.roles[att.sha256] = "evidence"
+        result.evidence.append(Evidence(filename=att.filename, sha256=att.sha256))
+        if doc is not None:
+            _add_links(result.evidence, doc.links)
+
+
+def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analysis:
+    """Read every attachment and the body of one mail (not its forwarded parts)."""
+    limits = limits or AnalysisLimits()
+    result = Analysis()
+    for att in msg.attachments:
+        _attachment(att, limits, result)
+    body = parse_body(msg.text, msg.html)
+    if body is not None:
+        _take(body, result)
+    else:
+        _add_links(result.evidence, find_links(msg.text or msg.html or ""))
+    return result

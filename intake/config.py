@@ -1,0 +1,68 @@
+"""Settings of the mailbox, the SMTP relay and the intake rules, as read from config.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class ImapSettings(BaseModel):
+    """The Sở mailbox. The password is read from the environment variable named here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=993, ge=1, le=65535)
+    security: Literal["tls", "starttls", "none"] = "tls"
+    user: str = "phongcntt.soninhbinh@moet.edu.vn"
+    password_env: str = "DHTT_IMAP_PASSWORD"
+    inbox: str = "INBOX"
+    processed_folder: str = "DHTT/Processed"
+    quarantine_folder: str = "DHTT/Quarantine"
+    verify_certificate: bool = True
+    idle: bool = True
+    idle_renew_seconds: int = Field(default=600, ge=5, le=1740)  # RFC 2177: under 29 minutes
+    fetch_batch: int = Field(default=50, ge=1, le=500)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class SmtpSettings(BaseModel):
+    """The relay replies and digests go through. The password, if any, comes from the environment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["tls", "starttls", "none"] = "starttls"
+    user: str | None = None
+    password_env: str = "DHTT_SMTP_PASSWORD"
+    sender: str = "phongcntt.soninhbinh@moet.edu.vn"
+    sender_name: str = "Sở Giáo dục và Đào tạo Ninh Bình"
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class IntakeSettings(BaseModel):
+    """Rules of the intake: our own addresses, limits, time zone and the units directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    own_addresses: list[str] = Field(default_factory=lambda: ["phongcntt.soninhbinh@moet.edu.vn"])
+    storage_dir: Path = Path("var/storage")
+    units_file: Path | None = None  # None: the Ninh Bình directory shipped with the software
+    timezone: str = "Asia/Ho_Chi_Minh"
+    poll_seconds: int = Field(default=60, ge=5)
+    reference_prefix: str = "DHTT"
+    message_id_domain: str = "dhtt.soninhbinh.local"
+    max_message_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    max_attachments: int = Field(default=50, ge=1)
+    max_failures: int = Field(default=3, ge=1)  # then the mail is quarantined
+    admins: list[str] = Field(default_factory=list)  # alerts: mailbox down/up, quarantine
+    staff: list[str] = Field(default_factory=list)  # digests and reports
+    alert_after_minutes: int = Field(default=15, ge=1)
+
+    @field_validator("own_addresses", "admins", "staff")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [v.strip().lower() for v in value]

@@ -1,0 +1,160 @@
+"""Raw bytes → InboundMessage: decoded headers (mail-parser), bodies, attachments, forwarded mails."""
+
+from __future__ import annotations
+
+import email.header
+import email.utils
+import re
+import unicodedata
+from datetime import datetime
+from email.message import Message as EmailMessage
+from typing import Any
+
+import mailparser
+
+from intake.filenames import clean_filename
+from intake.models import Attachment, InboundMessage
+from intake.spool import sha256_hex
+
+_MSGID = re.compile(r"<[^<>\s]+>")
+_SCREEN_HEADERS = (
+    "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe",
+    "return-path", "authentication-results", "x-failed-recipients", "in-reply-to", "references",
+    "content-type",
+)
+
+
+def _unmangle(text: str) -> str:
+    """Undo the surrogate escapes that raw UTF-8 header bytes get in the compat32 policy."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def decode_header_text(value: Any) -> str:
+    """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line."""
+    if value is None:
+        return ""
+    text = _unmangle(str(value))
+    if "=?" in text:
+        try:
+            text = str(email.header.make_header(email.header.decode_header(text)))
+        except (UnicodeError, LookupError, email.errors.HeaderParseError):
+            pass
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _message_ids(value: str) -> list[str]:
+    return _MSGID.findall(value or "")
+
+
+def _decode_text_part(part: EmailMessage) -> str:
+    payload = part.get_payload(decode=True) or b""
+    charset = (part.get_content_charset() or "utf-8").lower()
+    for candidate in (charset, "utf-8", "cp1258"):
+        try:
+            return unicodedata.normalize("NFC", payload.decode(candidate))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return unicodedata.normalize("NFC", payload.decode("utf-8", "replace"))
+
+
+def _part_filename(part: EmailMessage) -> str | None:
+    raw = part.get_filename() or part.get_param("name")
+    if isinstance(raw, tuple):  # an undecodable RFC 2231 value: (charset, lang, text)
+        raw = email.utils.collapse_rfc2231_value(raw)
+    return decode_header_text(raw) if raw else None
+
+
+def _address(value: str) -> tuple[str, str]:
+    name, addr = email.utils.parseaddr(_unmangle(value or ""))
+    return decode_header_text(name), addr.strip().lower()
+
+
+class _Walker:
+    """Collects bodies, attachments and nested mails from one MIME tree."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.html: list[str] = []
+        self.attachments: list[Attachment] = []
+        self.forwarded: list[InboundMessage] = []
+
+    def walk(self, part: EmailMessage) -> None:
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            self._nested(part)
+        elif part.is_multipart():
+            for child in part.get_payload() or []:
+                if isinstance(child, EmailMessage):
+                    self.walk(child)
+        else:
+            self._leaf(part, ctype)
+
+    def _nested(self, part: EmailMessage) -> None:
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if isinstance(inner, EmailMessage):
+            self.forwarded.append(parse_email(inner))
+
+    def _leaf(self, part: EmailMessage, ctype: str) -> None:
+        name = _part_filename(part)
+        disposition = (part.get_content_disposition() or "").lower()
+        if name is None and ctype in ("text/plain", "text/html") and disposition != "attachment":
+            (self.text if ctype == "text/plain" else self.html).append(_decode_text_part(part))
+            return
+        if ctype.startswith("multipart/") or ctype in ("message/delivery-status", "text/rfc822-headers"):
+            return
+        data = part.get_payload(decode=True) or b""
+        self.attachments.append(Attachment(
+            filename=clean_filename(name, ctype, len(self.attachments) + 1), content_type=ctype,
+            data=data, sha256=sha256_hex(data), inline=disposition == "inline",
+        ))
+
+
+def _headers(msg: EmailMessage) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key in _SCREEN_HEADERS:
+        value = msg.get(key)
+        if value is not None:
+            found[key] = decode_header_text(value)
+    return found
+
+
+def _date(msg: EmailMessage) -> datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(str(msg.get("date", "")))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def parse_email(msg: EmailMessage) -> InboundMessage:
+    """An InboundMessage from an already-parsed email tree (the top mail or a forwarded one)."""
+    parsed = mailparser.MailParser(msg)
+    name, sender = _address(str(msg.get("from", "")))
+    walker = _Walker()
+    walker.walk(msg)
+    headers = _headers(msg)
+    return InboundMessage(
+        message_id=(_message_ids(str(msg.get("message-id", ""))) or [""])[0],
+        subject=decode_header_text(parsed.subject),
+        sender=sender, sender_name=name,
+        recipients=[a.lower() for _, a in email.utils.getaddresses(
+            [_unmangle(str(v)) for v in msg.get_all("to", []) + msg.get_all("cc", [])]) if a],
+        date_header=_date(msg),
+        in_reply_to=_message_ids(headers.get("in-reply-to", "")),
+        references=_message_ids(headers.get("references", "")),
+        headers=headers,
+        content_type=msg.get_content_type(),
+        text="\n\n".join(walker.text) or None,
+        html="\n".join(walker.html) or None,
+        attachments=walker.attachments,
+        forwarded=walker.forwarded,
+        defects=[type(d).__name__ for d in parsed.defects_categories or []] if parsed.has_defects else [],
+    )
+
+
+def parse_message(data: bytes) -> InboundMessage:
+    """Parse raw RFC 5322 bytes; never raises on malformed MIME (defects are recorded)."""
+    return parse_email(mailparser.parse_from_bytes(data).message)

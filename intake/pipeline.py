@@ -1,0 +1,249 @@
+"""The decision on one mail: the stages in the order they apply, like a chain of rules.
+
+Everything here is pure: what the store knows comes in through the `History` port.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+
+from intake.analysis import Analysis, AnalysisLimits, analyse
+from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
+from intake.quarters import is_late, quarter_of
+from intake.quota import QuotaRules, quota_status
+from intake.screening import ScreenSettings, screen
+from parsers.models import Category, Kind, NominationDraft, ReasonCode
+from parsers.vntext import fold
+from store.units import UnitDirectory, UnitInfo, UnitKind
+
+
+class PriorMessage(BaseModel):
+    """An earlier delivery of the same mail."""
+
+    id: int
+    outcome: str
+    unit_code: str | None = None
+    quarter: str | None = None
+    late: bool = False
+
+
+class PriorSubmission(BaseModel):
+    """The submission a reply continues, with its earlier mails re-read from the spool."""
+
+    id: int
+    reference: str
+    unit_code: str | None = None
+    quarter: str
+    status: str
+    messages: list[InboundMessage] = Field(default_factory=list)
+
+
+class PriorNominee(BaseModel):
+    id: int
+    name_key: str
+    school_level: str | None = None
+    submission_id: int | None = None
+
+
+class History(Protocol):
+    def duplicate_of(self, msg: InboundMessage) -> PriorMessage | None: ...
+    def thread_of(self, msg: InboundMessage) -> PriorSubmission | None: ...
+    def active_nominees(self, unit_code: str, quarter: str) -> list[PriorNominee]: ...
+
+
+class PipelineSettings(BaseModel):
+    screen: ScreenSettings = Field(default_factory=ScreenSettings)
+    limits: AnalysisLimits = Field(default_factory=AnalysisLimits)
+    quota: QuotaRules = Field(default_factory=QuotaRules)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    reference_prefix: str = "DHTT"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def effective_message(msg: InboundMessage, units: UnitDirectory) -> tuple[InboundMessage, str | None]:
+    """A Sở office forwarding a unit's mail: the unit's inner mail is the submission."""
+    outer = units.by_address(msg.sender)
+    if outer is None or outer.kind != UnitKind.phong_thuoc_so:
+        return msg, None
+    for inner in msg.forwarded:
+        if units.by_address(inner.sender) is not None:
+            return inner, msg.sender
+    return msg, None
+
+
+def _merge_drafts(earlier: list[NominationDraft], later: list[NominationDraft]) -> list[NominationDraft]:
+    """Later drafts correct earlier ones for the same exemplar; new ones are added."""
+    merged: dict[str, NominationDraft] = {}
+    for draft in earlier + later:
+        key = fold(draft.name or "") or f"#{len(merged)}"
+        if key in merged:
+            update = {k: v for k, v in draft.model_dump(exclude_unset=True).items() if v not in (None, "", [])}
+            draft = merged[key].model_copy(update=update)
+        merged[key] = draft
+    return list(merged.values())
+
+
+def _with_thread(analysis: Analysis, thread: PriorSubmission | None, limits: AnalysisLimits) -> Analysis:
+    if thread is None:
+        return analysis
+    drafts: list[NominationDraft] = []
+    evidence: list[Evidence] = []
+    for earlier in thread.messages:
+        prior = analyse(earlier, limits)
+        drafts = _merge_drafts(drafts, prior.drafts)
+        evidence.extend(prior.evidence)
+    return analysis.model_copy(update={
+        "drafts": _merge_drafts(drafts, analysis.drafts),
+        "evidence": evidence + analysis.evidence,
+        "quarter": thread.quarter,
+    })
+
+
+def _missing_fields(draft: NominationDraft) -> list[ReasonCode]:
+    missing = []
+    if not (draft.name or "").strip():
+        missing.append(ReasonCode.missing_name)
+    if draft.category is None:
+        missing.append(ReasonCode.missing_category)
+    if not (draft.summary or "").strip():
+        missing.append(ReasonCode.missing_summary)
+    return missing
+
+
+def _where(draft: NominationDraft) -> str:
+    return f"{draft.source}, dòng {draft.row}" if draft.row is not None else draft.source
+
+
+def _nomination(draft: NominationDraft, evidence: list[Evidence]) -> Nomination:
+    category = draft.category or Category.tap_the
+    kind = draft.kind or (Kind.collective if category == Category.tap_the else Kind.individual)
+    own = [Evidence(url=link) for link in draft.links if link not in {e.url for e in evidence}]
+    return Nomination(
+        kind=kind, category=category, name=(draft.name or "").strip(), position=draft.position,
+        workplace=draft.workplace, school_level=draft.school_level, birth_date=draft.birth_date,
+        gender=draft.gender, summary=(draft.summary or "").strip(), innovations=draft.innovations,
+        awards=draft.awards, source=draft.source, evidence=own + evidence,
+    )
+
+
+def _check_drafts(analysis: Analysis) -> tuple[list[Nomination], list[Reason]]:
+    """Complete drafts become nominations; incomplete ones become reasons naming what is missing."""
+    nominations: list[Nomination] = []
+    reasons: list[Reason] = []
+    for draft in analysis.drafts:
+        missing = _missing_fields(draft)
+        if missing:
+            reasons.extend(Reason(code=code, detail=draft.name or "", where=_where(draft)) for code in missing)
+            continue
+        nomination = _nomination(draft, analysis.evidence)
+        if not nomination.evidence:
+            reasons.append(Reason(code=ReasonCode.missing_evidence, detail=nomination.name, where=_where(draft)))
+            continue
+        if nomination.school_level is None and nomination.category != Category.tap_the:
+            reasons.append(Reason(code=ReasonCode.missing_school_level, detail=nomination.name,
+                                  where=_where(draft)))
+        nominations.append(nomination)
+    return nominations, reasons
+
+
+def _ignored(reasons: list[Reason], unit: UnitInfo | None, sender: str) -> Decision:
+    return Decision(outcome=Outcome.ignored, reasons=reasons, unit_code=unit.code if unit else None,
+                    sender=sender)
+
+
+def _duplicate(prior: PriorMessage, sender: str) -> Decision:
+    return Decision(outcome=Outcome(prior.outcome), reasons=[Reason(code=ReasonCode.duplicate_message)],
+                    unit_code=prior.unit_code, quarter=prior.quarter, late=prior.late, sender=sender)
+
+
+def _resubmissions(nominations: list[Nomination], earlier: list[PriorNominee],
+                   thread: PriorSubmission | None) -> tuple[list[int], list[Reason]]:
+    keys = {fold(n.name) for n in nominations}
+    replaced = [p for p in earlier if p.name_key in keys and (thread is None or p.submission_id != thread.id)]
+    same_thread = [p.id for p in earlier if thread is not None and p.submission_id == thread.id]
+    reasons = [Reason(code=ReasonCode.resubmission, detail=p.name_key) for p in replaced]
+    return [p.id for p in replaced] + same_thread, reasons
+
+
+def _quota_reason(unit: UnitInfo, quarter: str, levels: list[str | None], rules: QuotaRules) -> Reason | None:
+    status = quota_status(unit.code, unit.kind, quarter, levels, rules)
+    if status.complete:
+        return None
+    return Reason(code=ReasonCode.quota_short, detail=", ".join(status.missing_levels))
+
+
+def _accept(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo, quarter: str,
+            history: History, thread: PriorSubmission | None, settings: PipelineSettings) -> Decision:
+    earlier = history.active_nominees(unit.code, quarter)
+    replaces, resub = _resubmissions(nominations, earlier, thread)
+    kept = [p.school_level for p in earlier if p.id not in replaces]
+    quota = _quota_reason(unit, quarter, kept + [n.school_level for n in nominations], settings.quota)
+    extra = resub + ([quota] if quota else [])
+    return Decision(outcome=Outcome.accepted, reasons=reasons + extra, nominations=nominations,
+                    unit_code=unit.code, quarter=quarter, reply=ReplyKind.ack, replaces=replaces)
+
+
+def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, history: History,
+           settings: PipelineSettings) -> Decision:
+    """The outcome of one mail: screening, duplicates, content, sender, quarter, quota."""
+    robots = screen(msg, settings.screen)
+    if robots:
+        return _ignored(robots, units.by_address(msg.sender), msg.sender)
+    prior = history.duplicate_of(msg)
+    if prior is not None:
+        return _duplicate(prior, msg.sender)
+    inner, forwarded_by = effective_message(msg, units)
+    unit = units.by_address(inner.sender)
+    analysis = analyse(inner, settings.limits)
+    if analysis.bomb is not None:
+        return Decision(outcome=Outcome.quarantined, reasons=[analysis.bomb], sender=inner.sender,
+                        unit_code=unit.code if unit else None, forwarded_by=forwarded_by)
+    thread = history.thread_of(inner)
+    analysis = _with_thread(analysis, thread, settings.limits)
+    quarter = analysis.quarter or quarter_of(received_at, settings.tz)
+    late = is_late(received_at, quarter, settings.tz)
+    nominations, problems = _check_drafts(analysis)
+    reasons = analysis.reasons + problems + ([Reason(code=ReasonCode.late)] if late else [])
+    decision = _route(nominations, reasons, unit, quarter, history, thread, settings, analysis)
+    return decision.model_copy(update={
+        "late": late, "sender": inner.sender, "forwarded_by": forwarded_by,
+        "thread_of": thread.id if thread else None,
+    })
+
+
+def _route(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo | None, quarter: str,
+           history: History, thread: PriorSubmission | None, settings: PipelineSettings,
+           analysis: Analysis) -> Decision:
+    if unit is None:
+        if not nominations and not analysis.drafts:
+            reasons = reasons + [Reason(code=ReasonCode.no_nomination)]
+        reply = ReplyKind.pending if analysis.drafts else ReplyKind.none
+        return Decision(outcome=Outcome.needs_review, nominations=nominations, quarter=quarter, reply=reply,
+                        reasons=[Reason(code=ReasonCode.unknown_sender)] + reasons)
+    if nominations:
+        return _accept(nominations, reasons, unit, quarter, history, thread, settings)
+    if not analysis.drafts and not any(r.code in _READING_PROBLEMS for r in reasons):
+        reasons = reasons + [Reason(code=ReasonCode.no_nomination)]
+    return Decision(outcome=Outcome.rejected, reasons=reasons, unit_code=unit.code, quarter=quarter,
+                    reply=ReplyKind.rejection)
+
+
+_READING_PROBLEMS = {
+    ReasonCode.unreadable_attachment, ReasonCode.encrypted_attachment,
+    ReasonCode.unsupported_attachment, ReasonCode.attachment_too_large,
+}
+
+SUBJECT_REFERENCE = re.compile(r"\[([A-Z]+-\d{4}Q[1-4]-\d{4,})\]")
+
+
+def subject_references(subject: str) -> list[str]:
+    """Our reference numbers quoted in a subject, e.g. '[DHTT-2024Q2-0042]'."""
+    return SUBJECT_REFERENCE.findall(subject)

@@ -1,0 +1,63 @@
+"""Quotas per quarter: what each kind of unit must send, and what a unit still lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+
+from parsers.models import SchoolLevel
+from store.units import UnitKind
+
+# One exemplar per quarter, or one per school level managed (SPEC.md, "Quotas per quarter").
+# Keys are unit kinds; "*" means any school level. Configurable in [quota] of config.toml.
+DEFAULT_RULES: dict[str, dict[str, int]] = {
+    UnitKind.truc_thuoc_so: {"*": 1},
+    UnitKind.phong_gddt: {SchoolLevel.mam_non: 1, SchoolLevel.tieu_hoc: 1, SchoolLevel.thcs: 1},
+    UnitKind.gdnn_gdtx: {"*": 1},
+    UnitKind.phong_thuoc_so: {},
+    UnitKind.cong_doan: {},
+}
+
+
+class QuotaRules(BaseModel):
+    rules: dict[str, dict[str, int]] = Field(default_factory=lambda: dict(DEFAULT_RULES))
+
+
+class QuotaLine(BaseModel):
+    level: str  # a SchoolLevel value, or "*" for any
+    required: int
+    sent: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.sent, 0)
+
+
+class QuotaStatus(BaseModel):
+    """A unit's quota for one quarter, line by line."""
+
+    unit_code: str
+    quarter: str
+    lines: list[QuotaLine] = Field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(line.missing == 0 for line in self.lines)
+
+    @property
+    def missing_levels(self) -> list[str]:
+        return [line.level for line in self.lines if line.missing]
+
+
+def quota_status(unit_code: str, kind: str, quarter: str, levels: Iterable[str | None],
+                 rules: QuotaRules | None = None) -> QuotaStatus:
+    """Count the unit's exemplars of the quarter (their school levels) against its rule."""
+    wanted = (rules or QuotaRules()).rules.get(kind, {})
+    levels = list(levels)
+    lines = [
+        QuotaLine(level=level, required=need,
+                  sent=len(levels) if level == "*" else sum(1 for lv in levels if lv == level))
+        for level, need in wanted.items()
+    ]
+    return QuotaStatus(unit_code=unit_code, quarter=quarter, lines=lines)

@@ -1,0 +1,69 @@
+"""Checks that keep robots out: each looks at one thing and returns a Reason or None."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from intake.models import InboundMessage, Reason
+from parsers.models import ReasonCode
+
+_ROBOT_LOCALPARTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
+
+
+class ScreenSettings(BaseModel):
+    own_addresses: list[str] = Field(default_factory=list)
+
+
+def own_address(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
+    if msg.sender and msg.sender in settings.own_addresses:
+        return Reason(code=ReasonCode.own_address, detail=msg.sender)
+    return None
+
+
+def bounce(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
+    ctype = msg.headers.get("content-type", "").lower()
+    if msg.content_type == "multipart/report" and "delivery-status" in ctype:
+        return Reason(code=ReasonCode.bounce, detail="delivery status notification")
+    local = msg.sender.partition("@")[0]
+    if local in ("mailer-daemon", "postmaster") or "x-failed-recipients" in msg.headers:
+        return Reason(code=ReasonCode.bounce, detail=msg.sender)
+    if msg.headers.get("return-path", "").strip() == "<>":
+        return Reason(code=ReasonCode.bounce, detail="null return path")
+    return None
+
+
+def auto_reply(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
+    # RFC 3834: any Auto-Submitted value but "no" marks a machine-made mail.
+    submitted = msg.headers.get("auto-submitted", "no").strip().lower()
+    if submitted and submitted != "no":
+        return Reason(code=ReasonCode.auto_reply, detail=f"Auto-Submitted: {submitted}")
+    for header in ("x-autoreply", "x-autorespond"):
+        if header in msg.headers:
+            return Reason(code=ReasonCode.auto_reply, detail=header)
+    if msg.headers.get("precedence", "").strip().lower() == "auto_reply":
+        return Reason(code=ReasonCode.auto_reply, detail="Precedence: auto_reply")
+    if msg.sender.partition("@")[0] in _ROBOT_LOCALPARTS:
+        return Reason(code=ReasonCode.auto_reply, detail=msg.sender)
+    return None
+
+
+def mailing_list(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
+    if "list-id" in msg.headers or "list-unsubscribe" in msg.headers:
+        return Reason(code=ReasonCode.mailing_list, detail=msg.headers.get("list-id", "List-Unsubscribe"))
+    precedence = msg.headers.get("precedence", "").strip().lower()
+    if precedence in ("bulk", "list", "junk"):
+        return Reason(code=ReasonCode.mailing_list, detail=f"Precedence: {precedence}")
+    return None
+
+
+# The order matters only for which reason is named first; any hit means "never answer".
+CHECKS: tuple[Callable[[InboundMessage, ScreenSettings], Reason | None], ...] = (
+    own_address, bounce, auto_reply, mailing_list,
+)
+
+
+def screen(msg: InboundMessage, settings: ScreenSettings) -> list[Reason]:
+    """Every robot reason that applies; empty when a person may have written the mail."""
+    return [reason for check in CHECKS if (reason := check(msg, settings)) is not None]

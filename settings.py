@@ -1,0 +1,67 @@
+"""The whole configuration: config.toml read with tomllib into one validated Settings model."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from intake.config import ImapSettings, IntakeSettings, SmtpSettings
+from store.config import DatabaseSettings
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line naming the key."""
+
+
+class ScheduleSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    reconcile_hours: int = Field(default=24, ge=1)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    imap: ImapSettings = Field(default_factory=ImapSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    base_dir: Path = Path(".")
+
+    def secret(self, env_name: str) -> str | None:
+        """The value of a secret's environment variable, or None when unset."""
+        return os.environ.get(env_name) or None
+
+    def path(self, value: Path) -> Path:
+        """A configured path, relative paths taken from the config file's folder."""
+        return value if value.is_absolute() else self.base_dir / value
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    return f"config error: {key}: {first['msg']}"
+
+
+def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
+    """Validate a config mapping; raise ConfigError with one line on the first problem."""
+    try:
+        settings = Settings.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as err:
+        raise ConfigError(_describe(err)) from None
+    return settings
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate config.toml; a missing file or bad TOML is a ConfigError too."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config error: file not found: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"config error: {path}: {err}") from None
+    return parse_settings(data, path.resolve().parent)

@@ -1,0 +1,156 @@
+"""SQLModel tables: what the intake keeps. Stage models (pydantic) live in intake/ and parsers/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Unit(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str
+    kind: str = Field(max_length=32)
+    district: str = ""
+    emails: str = ""  # ';'-separated, lower case
+
+
+class Message(SQLModel, table=True):
+    """One delivery of one mail: recorded before anything else is done with it."""
+
+    __table_args__ = (UniqueConstraint("folder", "uidvalidity", "uid", name="uq_message_mailbox_uid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(index=True, max_length=64)
+    message_id: str = Field(default="", index=True)
+    origin: str = Field(default="imap", max_length=16)
+    folder: str = ""
+    uidvalidity: int = 0
+    uid: int | None = None
+    received_at: datetime
+    recorded_at: datetime
+    spool_path: str
+    size: int = 0
+    sender: str = Field(default="", index=True)
+    subject: str = ""
+    status: str = Field(default="received", max_length=16)  # received | decided | done
+    outcome: str | None = Field(default=None, index=True, max_length=16)
+    reasons: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    unit_code: str | None = Field(default=None, index=True)
+    quarter: str | None = Field(default=None, index=True, max_length=8)
+    late: bool = False
+    reply_kind: str = Field(default="none", max_length=16)
+    submission_id: int | None = Field(default=None, index=True)  # no FK: submission points back here
+    forwarded_by: str | None = None
+    failures: int = 0
+    last_error: str | None = None
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
+    decided_at: datetime | None = None
+    moved: bool = False
+
+
+class Submission(SQLModel, table=True):
+    """A conversation with a unit about its nominations; carries the reference number."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=32)
+    unit_code: str | None = Field(default=None, index=True)
+    quarter: str = Field(index=True, max_length=8)
+    status: str = Field(max_length=16)
+    sender: str = ""
+    first_message_id: int = Field(foreign_key="message.id")
+    created_at: datetime
+    updated_at: datetime
+
+
+class Nominee(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
+    unit_code: str | None = Field(default=None, index=True)
+    quarter: str | None = Field(default=None, index=True, max_length=8)
+    kind: str = Field(max_length=16)
+    category: str = Field(max_length=16)
+    name: str = Field(index=True)
+    name_key: str = Field(default="", index=True)  # folded name, to find resubmissions
+    position: str | None = None
+    workplace: str | None = None
+    school_level: str | None = Field(default=None, max_length=16)
+    birth_date: str | None = None
+    gender: str | None = None
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    innovations: str | None = Field(default=None, sa_column=Column(Text))
+    awards: str | None = Field(default=None, sa_column=Column(Text))
+    source: str = ""
+    active: bool = True  # False once a resubmission replaced it, or its mail was not accepted
+    superseded_by: int | None = Field(default=None, foreign_key="nominee.id")
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    filename: str
+    content_type: str = ""
+    size: int = 0
+    sha256: str = Field(max_length=64)
+    path: str
+    role: str = Field(default="evidence", max_length=16)  # document | evidence | archive
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    nominee_id: int = Field(foreign_key="nominee.id", index=True)
+    filename: str | None = None
+    sha256: str | None = Field(default=None, max_length=64)
+    url: str | None = None
+
+
+class Reply(SQLModel, table=True):
+    """An outgoing mail, stored whole before it is sent, so a restart resends the same bytes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    rfc_message_id: str = Field(unique=True)
+    kind: str = Field(max_length=16)  # ack | rejection | pending | alert | digest
+    recipients: str
+    subject: str
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default="queued", index=True, max_length=16)  # queued | sending | sent | failed
+    attempts: int = 0
+    created_at: datetime
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    kind: str = Field(max_length=32)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Checkpoint(SQLModel, table=True):
+    """Where the mailbox was last read: per folder, its UIDVALIDITY and the highest UID recorded."""
+
+    folder: str = Field(primary_key=True)
+    uidvalidity: int
+    last_uid: int = 0
+    updated_at: datetime
+
+
+class Counter(SQLModel, table=True):
+    """Per-quarter sequence for reference numbers."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = 0
+
+
+class MailboxHealth(SQLModel, table=True):
+    id: int = Field(default=1, primary_key=True)
+    last_ok_at: datetime | None = None
+    down_since: datetime | None = None
+    down_alerted: bool = False
+    mode: str = "polling"  # idle | polling

@@ -1,0 +1,227 @@
+"""Verbs on the store that are idempotent by construction: recording a mail twice records it once."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from intake.models import Decision, InboundMessage, RawMessage
+from parsers.vntext import fold
+from store.models import Checkpoint, Counter, Event, Evidence, Message, Nominee, Reply, Submission
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def log_event(db: Session, kind: str, message_id: int | None = None, **detail: object) -> None:
+    db.add(Event(at=now(), message_id=message_id, kind=kind,
+                 detail=json.dumps(detail, ensure_ascii=False, default=str)))
+
+
+def _find_existing(db: Session, raw: RawMessage, sha: str) -> Message | None:
+    if raw.origin == "import":
+        return db.exec(select(Message).where(Message.origin == "import", Message.sha256 == sha)).first()
+    same_uid = db.exec(select(Message).where(
+        Message.folder == raw.folder, Message.uidvalidity == raw.uidvalidity, Message.uid == raw.uid)).first()
+    if same_uid is not None:
+        return same_uid
+    # After a UIDVALIDITY change the server renumbers what it still holds: the same bytes under an
+    # old UIDVALIDITY, never moved away, are the same delivery, not a new one.
+    return db.exec(select(Message).where(
+        Message.folder == raw.folder, Message.sha256 == sha, Message.uidvalidity != raw.uidvalidity,
+        col(Message.moved).is_(False))).first()
+
+
+def record_message(db: Session, raw: RawMessage, sha: str, spool_path: str,
+                   headers: tuple[str, str, str]) -> tuple[Message, bool]:
+    """The Message row for this delivery, created if new; returns (row, created). Commits."""
+    existing = _find_existing(db, raw, sha)
+    if existing is not None:
+        if raw.origin == "imap" and (existing.uidvalidity, existing.uid) != (raw.uidvalidity, raw.uid):
+            log_event(db, "uid_changed", existing.id, old=[existing.uidvalidity, existing.uid],
+                      new=[raw.uidvalidity, raw.uid])
+            existing.uidvalidity, existing.uid = raw.uidvalidity or 0, raw.uid
+            db.add(existing)
+            db.commit()
+        return existing, False
+    message_id, sender, subject = headers
+    row = Message(sha256=sha, message_id=message_id, origin=raw.origin, folder=raw.folder or "",
+                  uidvalidity=raw.uidvalidity or 0, uid=raw.uid, received_at=raw.received_at,
+                  recorded_at=now(), spool_path=spool_path, size=len(raw.data), sender=sender,
+                  subject=subject[:500])
+    db.add(row)
+    try:
+        db.flush()
+        log_event(db, "recorded", row.id, sha256=sha, uid=raw.uid, uidvalidity=raw.uidvalidity)
+        db.commit()
+    except IntegrityError:  # another worker recorded the same UID first
+        db.rollback()
+        found = _find_existing(db, raw, sha)
+        assert found is not None
+        return found, False
+    return row, True
+
+
+def claim(db: Session, message_pk: int, worker: str, ttl: timedelta = timedelta(minutes=5)) -> bool:
+    """Take this message for processing unless another live worker holds it. Commits."""
+    stamp = now()
+    result = db.execute(update(Message).where(
+        Message.id == message_pk, Message.status == "received",
+        or_(col(Message.claimed_by).is_(None), Message.claimed_by == worker, col(Message.claimed_until) < stamp),
+    ).values(claimed_by=worker, claimed_until=stamp + ttl))
+    db.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def record_failure(db: Session, message: Message, error: str, max_failures: int) -> bool:
+    """Count a failed attempt; returns True when the mail must now be quarantined. Commits."""
+    message.failures += 1
+    message.last_error = error[:2000]
+    message.claimed_by = None
+    db.add(message)
+    log_event(db, "failed", message.id, error=error[:500], attempt=message.failures)
+    db.commit()
+    return message.failures >= max_failures
+
+
+def next_reference(db: Session, prefix: str, quarter: str) -> str:
+    """The next reference number of the quarter, e.g. DHTT-2024Q2-0042."""
+    label = quarter.replace("-", "")
+    counter = db.get(Counter, label, with_for_update=True)
+    if counter is None:
+        counter = Counter(name=label, value=0)
+    counter.value += 1
+    db.add(counter)
+    db.flush()
+    return f"{prefix}-{label}-{counter.value:04d}"
+
+
+def _submission(db: Session, message: Message, decision: Decision, prefix: str) -> Submission | None:
+    if decision.thread_of is not None:
+        sub = db.get(Submission, decision.thread_of)
+        if sub is not None:
+            sub.status, sub.updated_at = decision.outcome.value, now()
+            db.add(sub)
+            return sub
+    if decision.outcome.value not in ("accepted", "rejected", "needs_review") or decision.quarter is None:
+        return None
+    stamp = now()
+    sub = Submission(reference=next_reference(db, prefix, decision.quarter), unit_code=decision.unit_code,
+                     quarter=decision.quarter, status=decision.outcome.value, sender=decision.sender,
+                     first_message_id=message.id or 0, created_at=stamp, updated_at=stamp)
+    db.add(sub)
+    db.flush()
+    return sub
+
+
+def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submission | None) -> None:
+    active = decision.outcome.value == "accepted"
+    for nomination in decision.nominations:
+        data = nomination.model_dump(exclude={"evidence"}, mode="json")
+        row = Nominee(**data, message_id=message.id or 0, submission_id=sub.id if sub else None,
+                      unit_code=decision.unit_code, quarter=decision.quarter,
+                      name_key=fold(nomination.name), active=active)
+        db.add(row)
+        db.flush()
+        for item in nomination.evidence:
+            db.add(Evidence(nominee_id=row.id or 0, **item.model_dump()))
+        if active and decision.replaces:
+            db.execute(update(Nominee).where(
+                col(Nominee.id).in_(decision.replaces), Nominee.name_key == row.name_key,
+            ).values(active=False, superseded_by=row.id))
+    if active and decision.replaces:
+        # Earlier rows of the same thread are corrected by this mail even when renamed.
+        db.execute(update(Nominee).where(
+            col(Nominee.id).in_(decision.replaces), col(Nominee.superseded_by).is_(None),
+            Nominee.message_id != message.id).values(active=False))
+
+
+def save_decision(db: Session, message: Message, decision: Decision, prefix: str) -> Submission | None:
+    """Store the decision, its submission and nominees in the caller's transaction."""
+    sub = _submission(db, message, decision, prefix)
+    _save_nominees(db, message, decision, sub)
+    message.status = "decided"
+    message.outcome = decision.outcome.value
+    message.reasons = json.dumps([r.model_dump(mode="json") for r in decision.reasons], ensure_ascii=False)
+    message.unit_code, message.quarter, message.late = decision.unit_code, decision.quarter, decision.late
+    message.reply_kind = decision.reply.value
+    message.submission_id = sub.id if sub else None
+    message.forwarded_by = decision.forwarded_by
+    message.decided_at = now()
+    message.claimed_by = None
+    db.add(message)
+    log_event(db, "decided", message.id, outcome=decision.outcome.value,
+              reasons=[r.code.value for r in decision.reasons], reference=sub.reference if sub else None)
+    return sub
+
+
+def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: str, recipients: list[str],
+                subject: str, raw: bytes) -> Reply:
+    """Put a reply in the outbox unless one with this Message-ID is already there."""
+    existing = db.exec(select(Reply).where(Reply.rfc_message_id == rfc_message_id)).first()
+    if existing is not None:
+        return existing
+    reply = Reply(message_id=message_pk, rfc_message_id=rfc_message_id, kind=kind,
+                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=now())
+    db.add(reply)
+    db.flush()
+    return reply
+
+
+def pending_replies(db: Session) -> list[Reply]:
+    return list(db.exec(select(Reply).where(col(Reply.status).in_(("queued", "sending"))).order_by(Reply.id)))
+
+
+def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None) -> None:
+    """Move a reply along queued → sending → sent (or failed). Commits."""
+    reply.status = status
+    if status == "sending":
+        reply.attempts += 1
+    if status == "sent":
+        reply.sent_at = now()
+    reply.last_error = error
+    db.add(reply)
+    log_event(db, f"reply_{status}", reply.message_id, rfc_message_id=reply.rfc_message_id, error=error)
+    db.commit()
+
+
+def mark_moved(db: Session, message: Message) -> None:
+    message.moved = True
+    message.status = "done"
+    db.add(message)
+    log_event(db, "moved", message.id)
+    db.commit()
+
+
+def checkpoint(db: Session, folder: str) -> Checkpoint | None:
+    return db.get(Checkpoint, folder)
+
+
+def save_checkpoint(db: Session, folder: str, uidvalidity: int, last_uid: int) -> None:
+    row = db.get(Checkpoint, folder) or Checkpoint(folder=folder, uidvalidity=uidvalidity, updated_at=now())
+    if row.uidvalidity != uidvalidity:
+        log_event(db, "uidvalidity_changed", folder=folder, old=row.uidvalidity, new=uidvalidity)
+        row.last_uid = 0
+    row.uidvalidity, row.last_uid, row.updated_at = uidvalidity, max(row.last_uid, last_uid), now()
+    db.add(row)
+    db.commit()
+
+
+def undecided(db: Session) -> list[Message]:
+    """Messages recorded but not yet decided (left by a crash or a failure), oldest first."""
+    return list(db.exec(select(Message).where(Message.status == "received").order_by(Message.id)))
+
+
+def not_moved(db: Session, folder: str, uidvalidity: int) -> list[Message]:
+    return list(db.exec(select(Message).where(and_(
+        Message.folder == folder, Message.uidvalidity == uidvalidity, Message.status == "decided",
+        col(Message.moved).is_(False)))))
+
+
+def message_ids_of(inbound: InboundMessage) -> tuple[str, str, str]:
+    return inbound.message_id, inbound.sender, inbound.subject
