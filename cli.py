@@ -1,0 +1,221 @@
+"""`dhtt`: the operators' console command. Help texts are Vietnamese; logs stay English."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mailbox as mboxlib
+import signal
+import socket
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable
+from intake.models import RawMessage
+from intake.received import receipt_time
+from intake.worker import Worker
+from intake.wording import OUTCOME_TEXT, REASON_TEXT_SHORT
+from settings import ConfigError, Settings, load_settings
+from store import queries
+from store.db import open_database, session
+from store.errors import StoreError
+from store.units import load_units
+
+app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
+
+
+def _settings(config: Path) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
+
+
+def _worker(config: Path, name: str | None = None) -> Worker:
+    settings = _settings(config)
+    try:
+        engine = open_database(settings.database.url, settings.database.echo)
+        units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
+    except StoreError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    return Worker(settings, engine, units, name=name or socket.gethostname())
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
+
+
+@app.command()
+def run(config: Path = ConfigOption,
+        once: bool = typer.Option(False, "--once", help="Đọc hộp thư một lần rồi dừng."),
+        name: str = typer.Option(None, "--worker-name", help="Tên tiến trình (khác nhau khi chạy nhiều tiến trình)."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
+    """Chạy bộ tiếp nhận: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
+    _logging(verbose)
+    worker = _worker(config, name)
+    if once:
+        try:
+            count = worker.run_once()
+        except (MailboxUnavailable, MailboxLoginFailed) as err:
+            typer.echo(f"error: mailbox: {err}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"Đã đọc {count} thư mới.")
+        return
+    from intake.runner import run_forever
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    run_forever(worker, stop)
+
+
+def _mbox_items(path: Path) -> list[bytes]:
+    box = mboxlib.mbox(str(path), create=False)
+    try:
+        return [box.get_bytes(key) for key in box.keys()]
+    finally:
+        box.close()
+
+
+def _read_files(files: list[Path]) -> list[RawMessage]:
+    items: list[RawMessage] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+            chunks = _mbox_items(path) if data.startswith(b"From ") else [data]
+        except OSError as err:
+            raise IntakeError(f"{path}: {err.strerror}") from None
+        for chunk in chunks:
+            moment = receipt_time(chunk, datetime.fromtimestamp(path.stat().st_mtime, UTC))
+            items.append(RawMessage(data=chunk, received_at=moment, origin="import"))
+    return items
+
+
+@app.command(name="import")
+def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộp thư mbox."),
+            config: Path = ConfigOption) -> None:
+    """Nhập thư từ tệp .eml hoặc mbox qua cùng quy trình với hộp thư."""
+    _logging(False)
+    worker = _worker(config)
+    try:
+        count = worker.import_messages(_read_files(files))
+    except IntakeError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Đã nhập {count} thư.")
+
+
+def _reasons_text(raw: str) -> str:
+    codes = [r["code"] for r in json.loads(raw)]
+    return "; ".join(REASON_TEXT_SHORT.get(c, c) for c in codes)
+
+
+@app.command()
+def log(config: Path = ConfigOption,
+        outcome: str = typer.Option(None, help="Lọc theo kết quả: accepted, rejected, needs_review, ignored, quarantined."),
+        unit: str = typer.Option(None, help="Lọc theo mã đơn vị."),
+        quarter: str = typer.Option(None, help="Lọc theo quý, ví dụ 2024-Q2."),
+        limit: int = typer.Option(200, help="Số dòng tối đa."),
+        as_json: bool = typer.Option(False, "--json", help="In dạng JSON.")) -> None:
+    """Nhật ký tiếp nhận: thời gian, người gửi, đơn vị, kết quả, lý do, thư trả lời, số hiệu."""
+    settings = _settings(config)
+    tz = ZoneInfo(settings.intake.timezone)
+    engine = open_database(settings.database.url)
+    with session(engine) as db:
+        rows = queries.log_rows(db, outcome, unit, quarter, limit)
+    if as_json:
+        typer.echo(json.dumps([_log_dict(m, ref, reply, tz) for m, ref, reply in rows], ensure_ascii=False, indent=1))
+        return
+    table = Table(title="Nhật ký tiếp nhận hồ sơ gương điển hình tiên tiến", show_lines=False)
+    for column in ("Thời gian nhận", "Người gửi", "Đơn vị", "Kết quả", "Lý do", "Trả lời", "Số hiệu"):
+        table.add_column(column, overflow="fold")
+    for m, ref, reply in rows:
+        d = _log_dict(m, ref, reply, tz)
+        table.add_row(d["received_at"][:16].replace("T", " "), d["sender"], d["unit_code"] or "—",
+                      OUTCOME_TEXT.get(d["outcome"], d["outcome"]), _reasons_text(m.reasons) or "—",
+                      d["reply"], ref or "—")
+    console.print(table)
+
+
+def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
+    status = f"{reply.kind} ({reply.status})" if reply else "không"
+    return {"received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
+            "sender": m.sender, "unit_code": m.unit_code, "outcome": m.outcome or "received",
+            "reasons": [r["code"] for r in json.loads(m.reasons)], "reply": status, "reference": ref,
+            "subject": m.subject}
+
+
+@app.command()
+def show(reference: str = typer.Argument(..., help="Số hiệu hồ sơ, ví dụ DHTT-2024Q2-0042."),
+         config: Path = ConfigOption) -> None:
+    """Xem một hồ sơ: các thư, gương điển hình và minh chứng đã ghi nhận."""
+    settings = _settings(config)
+    tz = ZoneInfo(settings.intake.timezone)
+    engine = open_database(settings.database.url)
+    with session(engine) as db:
+        sub = queries.submission_by_reference(db, reference)
+        if sub is None:
+            typer.echo(f"Không tìm thấy hồ sơ {reference}.", err=True)
+            raise typer.Exit(1)
+        ids = {m.message_id for m in queries.thread_messages(db, sub.id or 0)}
+        items = [e for e in queries.export_messages(db, tz) if e["reference"] == reference or e["message_id"] in ids]
+    console.print(f"[bold]{reference}[/bold] — đơn vị {sub.unit_code or 'chưa xác định'}, {sub.quarter}, "
+                  f"trạng thái: {OUTCOME_TEXT.get(sub.status, sub.status)}")
+    console.print_json(json.dumps(items, ensure_ascii=False))
+
+
+@app.command()
+def export(config: Path = ConfigOption,
+           fmt: str = typer.Option("json", "--format", help="Định dạng xuất (json)."),
+           output: Path = typer.Option(None, "--output", "-o", help="Ghi ra tệp thay vì màn hình.")) -> None:
+    """Xuất mọi thư đã nhận (theo thứ tự nhận) dạng JSON."""
+    if fmt != "json":
+        typer.echo("error: only --format json is supported", err=True)
+        raise typer.Exit(2)
+    settings = _settings(config)
+    engine = open_database(settings.database.url)
+    with session(engine) as db:
+        data = queries.export_messages(db, ZoneInfo(settings.intake.timezone))
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+def reconcile(config: Path = ConfigOption) -> None:
+    """Đối chiếu hộp thư với dữ liệu đã ghi nhận; liệt kê mọi thư chưa được ghi nhận."""
+    from intake.reconcile import reconcile_mailbox
+
+    worker = _worker(config)
+    try:
+        report = reconcile_mailbox(worker)
+    except (MailboxUnavailable, MailboxLoginFailed) as err:
+        typer.echo(f"error: mailbox: {err}", err=True)
+        raise typer.Exit(1) from None
+    for line in report.lines():
+        typer.echo(line)
+    raise typer.Exit(0 if report.complete else 1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

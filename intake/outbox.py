@@ -1,0 +1,90 @@
+"""The SMTP edge: sends each stored reply once, keyed by its Message-ID."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import ssl
+
+from sqlalchemy.engine import Engine
+
+from intake.config import SmtpSettings
+from intake.errors import OutboxUnavailable, ReplyRefused
+from store.db import session
+from store.records import mark_reply, pending_replies
+
+log = logging.getLogger(__name__)
+
+
+class SmtpClient:
+    """Opens one SMTP connection per flush and translates smtplib errors into ours."""
+
+    def __init__(self, settings: SmtpSettings, password: str | None) -> None:
+        self.settings = settings
+        self._password = password
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        context = ssl.create_default_context()
+        if s.security == "tls":
+            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=context)
+        client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+        if s.security == "starttls":
+            client.starttls(context=context)
+        return client
+
+    def open(self) -> smtplib.SMTP:
+        try:
+            client = self._connect()
+            if self.settings.user and self._password:
+                client.login(self.settings.user, self._password)
+        except (OSError, socket.timeout, smtplib.SMTPException) as err:
+            raise OutboxUnavailable(f"{self.settings.host}:{self.settings.port}: {err}") from err
+        return client
+
+    def send(self, client: smtplib.SMTP, raw: bytes, recipients: list[str]) -> None:
+        try:
+            refused = client.sendmail(self.settings.sender, recipients, raw)
+        except smtplib.SMTPRecipientsRefused as err:
+            raise ReplyRefused(f"recipients refused: {err.recipients}") from err
+        except smtplib.SMTPResponseException as err:
+            if 500 <= err.smtp_code < 600:
+                raise ReplyRefused(f"{err.smtp_code} {err.smtp_error!r}") from err
+            raise OutboxUnavailable(f"{err.smtp_code} {err.smtp_error!r}") from err
+        except (OSError, smtplib.SMTPException) as err:
+            raise OutboxUnavailable(str(err)) from err
+        if refused:
+            log.warning("some recipients refused: %s", refused)
+
+
+def flush_outbox(engine: Engine, smtp: SmtpClient) -> int:
+    """Send every queued reply; returns how many were sent. Stops at the first relay outage."""
+    with session(engine) as db:
+        queue = pending_replies(db)
+    if not queue:
+        return 0
+    sent = 0
+    client = smtp.open()
+    try:
+        for reply in queue:
+            with session(engine) as db:
+                # 'sending' is committed before the SMTP transaction: a reply found in that state
+                # after a crash is sent again with the same Message-ID, never under a new one.
+                mark_reply(db, reply, "sending")
+                try:
+                    smtp.send(client, reply.raw, reply.recipients.split(";"))
+                except ReplyRefused as err:
+                    mark_reply(db, reply, "failed", str(err))
+                    continue
+                except OutboxUnavailable as err:
+                    mark_reply(db, reply, "queued", str(err))
+                    raise
+                mark_reply(db, reply, "sent")
+                sent += 1
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return sent

@@ -1,0 +1,205 @@
+"""The imperative shell: mailbox → spool → record → decide → outbox → move, safe to kill at any point."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from intake.errors import MailboxUnavailable, OutboxUnavailable
+from intake.history import StoreHistory
+from intake.mailbox import Mailbox
+from intake.message import parse_message
+from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason
+from intake.outbox import SmtpClient, flush_outbox
+from intake.pipeline import PipelineSettings, decide
+from intake.quota import QuotaStatus, quota_status
+from intake.replies import ReplySettings, build_reply
+from intake.screening import ScreenSettings
+from intake.spool import Spool
+from settings import Settings
+from store import records
+from store.db import session
+from store.models import Attachment as AttachmentRow
+from store.models import Message, Nominee
+from store.units import UnitDirectory
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Processes mail for one Settings; every step is idempotent, so a restart just resumes."""
+
+    def __init__(self, settings: Settings, engine: Engine, units: UnitDirectory, name: str = "worker") -> None:
+        self.settings = settings
+        self.engine = engine
+        self.units = units
+        self.name = name
+        self.spool = Spool(settings.path(settings.intake.storage_dir))
+        self.lock = threading.Lock()
+        intake = settings.intake
+        self.pipeline = PipelineSettings(
+            screen=ScreenSettings(own_addresses=intake.own_addresses + [settings.smtp.sender.lower()]),
+            timezone=intake.timezone, reference_prefix=intake.reference_prefix)
+        self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
+                                     message_id_domain=intake.message_id_domain)
+        self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
+
+    # -- recording -------------------------------------------------------------------------
+    def ingest(self, raw: RawMessage) -> Message:
+        """Put the bytes on disk (fsynced), then record them; nothing else happens before this."""
+        sha, path = self.spool.put_message(raw.data)
+        try:
+            inbound = parse_message(raw.data)
+            headers = (inbound.message_id, inbound.sender, inbound.subject)
+        except Exception as err:  # noqa: BLE001 - a mail that cannot even be parsed is still recorded
+            log.warning("headers unreadable in %s: %s", sha, err)
+            headers = ("", "", "")
+        with session(self.engine) as db:
+            row, created = records.record_message(db, raw, sha, str(path), headers)
+        if created:
+            log.info("recorded message %s uid=%s from %s", row.id, raw.uid, row.sender)
+        return row
+
+    # -- deciding --------------------------------------------------------------------------
+    def process(self, row: Message) -> None:
+        """Decide one recorded message and queue its reply, in one transaction."""
+        with session(self.engine) as db:
+            if not records.claim(db, row.id or 0, self.name):
+                return
+            message = db.get(Message, row.id)
+            assert message is not None
+            try:
+                inbound = parse_message(Path(message.spool_path).read_bytes())
+                decision = decide(inbound, _aware(message.received_at), self.units, StoreHistory(db, message),
+                                  self.pipeline)
+                self._save(db, message, inbound, decision)
+            except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
+                db.rollback()
+                log.exception("processing message %s failed", row.id)
+                self._failed(db, message, err)
+
+    def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision) -> None:
+        sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
+        self._store_attachments(db, message, inbound)
+        reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
+                            reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
+                            quota=self._quota(db, decision), settings=self.replies)
+        if reply is not None:
+            raw = reply.to_bytes(self.replies, datetime.now(UTC))
+            records.queue_reply(db, message.id, reply.message_id, reply.kind, reply.to, reply.subject, raw)
+        db.commit()
+        log.info("message %s: %s %s", message.id, decision.outcome.value, [r.code.value for r in decision.reasons])
+
+    def _store_attachments(self, db: Session, message: Message, inbound: InboundMessage) -> None:
+        for part in _all_attachments(inbound):
+            digest, path = self.spool.put_file(part.data)
+            db.add(AttachmentRow(message_id=message.id or 0, filename=part.filename,
+                                 content_type=part.content_type, size=len(part.data), sha256=digest,
+                                 path=str(path)))
+
+    def _unit_name(self, decision: Decision) -> str | None:
+        unit = self.units.by_code(decision.unit_code)
+        return unit.name if unit else None
+
+    def _quota(self, db: Session, decision: Decision) -> QuotaStatus | None:
+        unit = self.units.by_code(decision.unit_code)
+        if unit is None or decision.quarter is None or decision.outcome != Outcome.accepted:
+            return None
+        db.flush()
+        levels = [n.school_level for n in db.query(Nominee).filter(
+            Nominee.unit_code == unit.code, Nominee.quarter == decision.quarter, Nominee.active.is_(True))]
+        return quota_status(unit.code, unit.kind, decision.quarter, levels, self.pipeline.quota)
+
+    def _failed(self, db: Session, message: Message, err: Exception) -> None:
+        if not records.record_failure(db, message, f"{type(err).__name__}: {err}",
+                                      self.settings.intake.max_failures):
+            return
+        decision = Decision(outcome=Outcome.quarantined, reasons=[], sender=message.sender)
+        records.save_decision(db, message, decision, self.pipeline.reference_prefix)
+        records.log_event(db, "quarantined", message.id, error=message.last_error)
+        db.commit()
+
+    def process_pending(self) -> None:
+        """Decide whatever was recorded but not decided (left by a crash or a failed attempt)."""
+        with session(self.engine) as db:
+            waiting = records.undecided(db)
+        for row in waiting:
+            self.process(row)
+
+    def flush(self) -> int:
+        try:
+            return flush_outbox(self.engine, self.smtp)
+        except OutboxUnavailable as err:
+            log.warning("outbox: relay unavailable, replies stay queued: %s", err)
+            return 0
+
+    # -- the mailbox -------------------------------------------------------------------------
+    def open_mailbox(self) -> Mailbox:
+        password = self.settings.secret(self.settings.imap.password_env) or ""
+        return Mailbox(self.settings.imap, password)
+
+    def sync(self, mailbox: Mailbox) -> int:
+        """Fetch what is new since the checkpoint, decide it, answer it, move it. Returns new count."""
+        with self.lock:
+            folder = self.settings.imap.inbox
+            with session(self.engine) as db:
+                mark = records.checkpoint(db, folder)
+            last = mark.last_uid if mark and mark.uidvalidity == mailbox.uidvalidity else 0
+            count = 0
+            for raw in mailbox.fetch(mailbox.uids_after(last)):
+                self.ingest(raw)
+                with session(self.engine) as db:
+                    records.save_checkpoint(db, folder, mailbox.uidvalidity, raw.uid or 0)
+                count += 1
+            self.process_pending()
+            self.flush()
+            self._move_done(mailbox)
+            return count
+
+    def _move_done(self, mailbox: Mailbox) -> None:
+        imap = self.settings.imap
+        with session(self.engine) as db:
+            decided = records.not_moved(db, imap.inbox, mailbox.uidvalidity)
+        for row in decided:
+            if row.uid is None:
+                continue
+            target = imap.quarantine_folder if row.outcome == Outcome.quarantined else imap.processed_folder
+            mailbox.move(row.uid, target)
+            with session(self.engine) as db:
+                records.mark_moved(db, row)
+
+    def run_once(self) -> int:
+        """One connection, one sync; what `dhtt run --once` and the scheduled poll do."""
+        with self.open_mailbox() as mailbox:
+            return self.sync(mailbox)
+
+    def import_messages(self, items: Iterable[RawMessage]) -> int:
+        """Record and decide messages that did not come through IMAP (files, an mbox)."""
+        count = 0
+        for raw in items:
+            self.ingest(raw)
+            count += 1
+        with self.lock:
+            self.process_pending()
+            self.flush()
+        return count
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _all_attachments(inbound: InboundMessage) -> list:  # type: ignore[type-arg]
+    found = list(inbound.attachments)
+    for inner in inbound.forwarded:
+        found.extend(_all_attachments(inner))
+    return found
+
+
+__all__ = ["Worker", "MailboxUnavailable", "Reason"]
