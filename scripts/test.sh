@@ -8,7 +8,7 @@ PYTHON=${PYTHON:-python3}
 
 # Debian packages the tests start or call for real; each is checked so a ready machine skips apt.
 missing=()
-command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-core)
+{ command -v dovecot || [ -x /usr/sbin/dovecot ]; } >/dev/null 2>&1 || missing+=(dovecot-core)
 dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v antiword >/dev/null 2>&1 || missing+=(antiword)

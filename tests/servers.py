@@ -6,6 +6,7 @@ Kept free of pytest so that `scripts/` and `bench/` can start the same servers.
 from __future__ import annotations
 
 import glob
+import grp
 import os
 import pwd
 import shutil
@@ -19,6 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self
+
+import psycopg
+from imapclient import IMAPClient
+from psycopg import sql
 
 LOOPBACK = "127.0.0.1"
 
@@ -121,7 +126,7 @@ mail_location = maildir:~/Maildir
 {identity}
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {passwd}/%u
+  args = scheme=PLAIN username_format=%u {users}/%u
 }}
 userdb {{
   driver = static
@@ -152,7 +157,7 @@ service anvil {{
 
 
 class Dovecot(_Server):
-    """A private Dovecot IMAP server in `directory`, with plain-password users in a passwd-file."""
+    """A private Dovecot IMAP server in `directory`; users have plain passwords in passwd-files."""
 
     host = LOOPBACK
 
@@ -165,7 +170,7 @@ class Dovecot(_Server):
         self.log_path = self.directory / "dovecot.log"
         self.cert_path = self.directory / "cert.pem"
         self._conf = self.directory / "dovecot.conf"
-        self._passwd = self.directory / "users"
+        self._users_dir = self.directory / "users"
 
     @property
     def _pid_file(self) -> Path:
@@ -182,11 +187,11 @@ class Dovecot(_Server):
         """
         if any(c in name for c in ":/\n") or any(c in password for c in ":\n") or name in ("", ".", ".."):
             raise ValueError(f"unusable IMAP user name or password for {name!r}")
-        self._passwd.mkdir(parents=True, exist_ok=True)
-        tmp = self._passwd / f".{name}.tmp"
+        self._users_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self._users_dir / f".{name}.tmp"
         tmp.write_text(f"{name}:{{PLAIN}}{password}::::::\n")
         tmp.chmod(0o644)  # read by Dovecot's auth user
-        os.replace(tmp, self._passwd / name)
+        os.replace(tmp, self._users_dir / name)
 
     def start(self) -> None:
         if self.running:  # left over by an earlier run, listening on another port
@@ -195,7 +200,7 @@ class Dovecot(_Server):
         with open(self.log_path, "ab") as log:
             # Dovecot daemonizes and its children keep our stdout: a pipe would never close.
             result = subprocess.run(
-                ["dovecot", "-c", str(self._conf)], stdin=subprocess.DEVNULL, stdout=log, stderr=log
+                [_dovecot_binary(), "-c", str(self._conf)], stdin=subprocess.DEVNULL, stdout=log, stderr=log
             )
         if result.returncode != 0 or not self._wait_listening(5.0):
             raise ServerError(f"Dovecot did not start (exit {result.returncode}); log:\n{self.log_tail()}")
@@ -233,7 +238,7 @@ class Dovecot(_Server):
         return False
 
     def _prepare(self) -> None:
-        for sub in ("run", "state", "home"):
+        for sub in ("run", "state", "home", "users"):
             (self.directory / sub).mkdir(parents=True, exist_ok=True)
         _check_traversable(self.directory, "dovecot")
         # Dovecot's own users read the config, passwd-file and cert from here.
@@ -246,13 +251,12 @@ class Dovecot(_Server):
         else:
             me = pwd.getpwuid(os.getuid())
             uid, gid = me.pw_uid, me.pw_gid
-            identity = _DOVECOT_UNPRIVILEGED.format(user=me.pw_name, group=_group_name(gid))
+            identity = _DOVECOT_UNPRIVILEGED.format(user=me.pw_name, group=grp.getgrgid(gid).gr_name)
             login_chroot = "  chroot ="
         if self.ssl and not self.cert_path.exists():
             self._make_cert()
         key = self.directory / "key.pem"
-        ssl = f"ssl = yes\nssl_cert = <{self.cert_path}\nssl_key = <{key}" if self.ssl else "ssl = no"
-        self._passwd.mkdir(exist_ok=True)
+        ssl_settings = f"ssl = yes\nssl_cert = <{self.cert_path}\nssl_key = <{key}" if self.ssl else "ssl = no"
         self._conf.write_text(
             _DOVECOT_CONF.format(
                 base_dir=self.directory / "run",
@@ -262,12 +266,12 @@ class Dovecot(_Server):
                 uid=uid,
                 gid=gid,
                 identity=identity,
-                passwd=self._passwd,
+                users=self._users_dir,
                 home=self.directory / "home",
                 port=self.port,
                 ssl_port=self.ssl_port or 0,
                 login_chroot=login_chroot,
-                ssl=ssl,
+                ssl=ssl_settings,
             )
         )
 
@@ -286,10 +290,8 @@ class Dovecot(_Server):
 
     # --- IMAP helpers for setting up cases -------------------------------------------------
 
-    def client(self, user: str, password: str) -> Any:
-        """Return a logged-in imapclient.IMAPClient on the plain port."""
-        from imapclient import IMAPClient
-
+    def client(self, user: str, password: str) -> IMAPClient:
+        """Return a logged-in client on the plain port."""
         client = IMAPClient(self.host, self.port, ssl=False, timeout=10)
         client.login(user, password)
         return client
@@ -319,10 +321,12 @@ class Dovecot(_Server):
         return int(info[b"UIDVALIDITY"]), sorted(int(uid) for uid in uids)
 
 
-def _group_name(gid: int) -> str:
-    import grp
-
-    return grp.getgrgid(gid).gr_name
+def _dovecot_binary() -> str:
+    # Debian installs it in /usr/sbin, which is not on an ordinary user's PATH.
+    found = shutil.which("dovecot") or shutil.which("dovecot", path="/usr/sbin:/sbin")
+    if not found:
+        raise ServerError("dovecot not found: apt-get install dovecot-imapd dovecot-core")
+    return found
 
 
 class SinkMessage(NamedTuple):
@@ -450,9 +454,6 @@ class PostgresCluster(_Server):
 
     def create_database(self, name: str) -> str:
         """Create database `name` and return its SQLAlchemy URL."""
-        import psycopg
-        from psycopg import sql
-
         with psycopg.connect(host=self.host, port=self.port, user="postgres", dbname="postgres",
                              autocommit=True) as conn:  # fmt: skip
             conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(name)))
