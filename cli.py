@@ -21,7 +21,7 @@ from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable
 from intake.models import RawMessage
 from intake.received import receipt_time
 from intake.worker import Worker
-from intake.wording import OUTCOME_TEXT, REASON_TEXT_SHORT
+from intake.wording import OUTCOME_TEXT, REASON_TITLE
 from settings import ConfigError, Settings, load_settings
 from store import queries
 from store.db import open_database, session
@@ -121,7 +121,7 @@ def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộ
 
 def _reasons_text(raw: str) -> str:
     codes = [r["code"] for r in json.loads(raw)]
-    return "; ".join(REASON_TEXT_SHORT.get(c, c) for c in codes)
+    return "; ".join(REASON_TITLE.get(c, c) for c in codes)
 
 
 @app.command()

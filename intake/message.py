@@ -32,11 +32,27 @@ def _unmangle(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
+def _header_str(value: Any) -> str:
+    """A header as text; raw 8-bit bytes (an 'unknown-8bit' Header) are read as UTF-8 first."""
+    if isinstance(value, email.header.Header):
+        pieces = []
+        for chunk, charset in email.header.decode_header(value):
+            if isinstance(chunk, bytes):
+                enc = charset if charset and charset != "unknown-8bit" else "utf-8"
+                try:
+                    chunk = chunk.decode(enc)
+                except (LookupError, UnicodeDecodeError):
+                    chunk = chunk.decode("latin-1")
+            pieces.append(chunk)
+        return "".join(pieces)
+    return _unmangle(str(value))
+
+
 def decode_header_text(value: Any) -> str:
     """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line."""
     if value is None:
         return ""
-    text = _unmangle(str(value))
+    text = _header_str(value)
     if "=?" in text:
         try:
             text = str(email.header.make_header(email.header.decode_header(text)))
@@ -61,7 +77,11 @@ def _decode_text_part(part: EmailMessage) -> str:
 
 
 def _part_filename(part: EmailMessage) -> str | None:
-    raw = part.get_filename() or part.get_param("name")
+    holder = EmailMessage()
+    for header in ("content-disposition", "content-type"):
+        if part.get(header) is not None:
+            holder[header] = _header_str(part.get(header))
+    raw = holder.get_filename() or holder.get_param("name")
     if isinstance(raw, tuple):  # an undecodable RFC 2231 value: (charset, lang, text)
         raw = email.utils.collapse_rfc2231_value(raw)
     return decode_header_text(raw) if raw else None

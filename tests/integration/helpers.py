@@ -1,0 +1,43 @@
+"""Building a worker against the test servers, and seeding a mailbox from .eml files."""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import datetime
+from pathlib import Path
+
+from intake.worker import Worker
+from settings import Settings, parse_settings
+from store.db import open_database
+from store.units import load_units
+from tests.servers import SmtpSink
+
+_TEST_RECEIVED = re.compile(rb"^X-Test-Received:\s*(.+?)\r?$", re.M | re.I)
+
+
+def test_received(data: bytes) -> datetime | None:
+    """The corpus's server receipt time (X-Test-Received), used as INTERNALDATE on APPEND."""
+    match = _TEST_RECEIVED.search(data)
+    return email.utils.parsedate_to_datetime(match.group(1).decode()) if match else None
+
+
+def make_settings(account, sink: SmtpSink, database_url: str, tmp: Path, **intake: object) -> Settings:  # type: ignore[no-untyped-def]
+    return parse_settings({
+        "imap": {"host": account.host, "port": account.port, "security": "none", "user": account.user,
+                 "password_env": "DHTT_TEST_IMAP_PASSWORD", "idle_renew_seconds": 30},
+        "smtp": {"host": sink.host, "port": sink.port, "security": "none"},
+        "database": {"url": database_url},
+        "intake": {"storage_dir": str(tmp / "storage"), "poll_seconds": 30, **intake},
+    }, tmp)
+
+
+def make_worker(settings: Settings, name: str = "test-worker") -> Worker:
+    engine = open_database(settings.database.url)
+    return Worker(settings, engine, load_units(None), name=name)
+
+
+def seed(dovecot, account, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    for path in files:
+        data = path.read_bytes()
+        dovecot.append(account.user, account.password, "INBOX", data, test_received(data))
