@@ -106,5 +106,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def corpus_dir() -> Path:
     """The shared corpus of real nomination mails, kept beside the repository."""
     if not (CORPUS_DIR / "emails").is_dir():
-        pytest.fail(f"shared corpus not found at {CORPUS_DIR}: clone the repository beside shared/", pytrace=False)
+        message = f"shared corpus not found at {CORPUS_DIR}: keep shared/ beside the repository"
+        pytest.fail(message, pytrace=False)
     return CORPUS_DIR

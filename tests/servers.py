@@ -15,7 +15,6 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -108,7 +107,9 @@ class _Server:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
@@ -256,7 +257,9 @@ class Dovecot(_Server):
         if self.ssl and not self.cert_path.exists():
             self._make_cert()
         key = self.directory / "key.pem"
-        ssl_settings = f"ssl = yes\nssl_cert = <{self.cert_path}\nssl_key = <{key}" if self.ssl else "ssl = no"
+        ssl_settings = "ssl = no"
+        if self.ssl:
+            ssl_settings = f"ssl = yes\nssl_cert = <{self.cert_path}\nssl_key = <{key}"
         self._conf.write_text(
             _DOVECOT_CONF.format(
                 base_dir=self.directory / "run",
@@ -410,13 +413,20 @@ class PostgresCluster(_Server):
     def log_tail(self, lines: int = 40) -> str:
         return _log_tail(self.log_path, lines)
 
-    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def _run(self, program: str, *args: str, check: str | None = None) -> int:
+        """Run a PostgreSQL program on this cluster; with `check`, raise if it fails."""
         # initdb and postgres refuse to run as root.
         prefix = ["runuser", "-u", "postgres", "--"] if _is_root() else []
-        command = [*prefix, str(self.bin_dir / args[0]), *args[1:]]
-        return subprocess.run(
+        command = [*prefix, str(self.bin_dir / program), "-D", str(self.directory), *args]
+        result = subprocess.run(
             command, cwd=self.directory, stdin=subprocess.DEVNULL, capture_output=True, text=True
         )
+        if check and result.returncode != 0:
+            raise ServerError(
+                f"PostgreSQL {check} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}\n"
+                f"log:\n{self.log_tail()}"
+            )
+        return result.returncode
 
     def start(self) -> None:
         self.stop()  # a cluster left running by an earlier run listens on another port
@@ -425,44 +435,33 @@ class PostgresCluster(_Server):
         if _is_root():
             shutil.chown(self.directory, "postgres", "postgres")
         if not (self.directory / "PG_VERSION").exists():
-            self._check(self._run("initdb", "-D", str(self.directory), "--auth=trust", "-E", "UTF8",
-                                  "--no-sync", "-U", "postgres"), "initdb")  # fmt: skip
+            self._run("initdb", "--auth=trust", "-E", "UTF8", "--no-sync", "-U", "postgres", check="initdb")
         options = f"-p {self.port} -k {self.directory} -c listen_addresses={self.host} -c fsync=off"
-        self._check(
-            self._run("pg_ctl", "-D", str(self.directory), "-l", str(self.log_path), "-w", "-o", options, "start"),
-            "pg_ctl start",
-        )
+        self._run("pg_ctl", "-l", str(self.log_path), "-w", "-o", options, "start", check="start")
 
     def stop(self) -> None:
         if self.running:
-            self._check(self._run("pg_ctl", "-D", str(self.directory), "-m", "fast", "-w", "stop"), "pg_ctl stop")
+            self._run("pg_ctl", "-m", "fast", "-w", "stop", check="stop")
 
     @property
     def running(self) -> bool:
         # `pg_ctl status` also sees through a stale postmaster.pid left by a crash.
-        return (self.directory / "postmaster.pid").exists() and self._run("pg_ctl", "-D", str(self.directory), "status").returncode == 0
-
-    def _check(self, result: subprocess.CompletedProcess[str], what: str) -> None:
-        if result.returncode != 0:
-            raise ServerError(
-                f"PostgreSQL {what} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}\n"
-                f"log:\n{self.log_tail()}"
-            )
+        return (self.directory / "postmaster.pid").exists() and self._run("pg_ctl", "status") == 0
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@{self.host}:{self.port}/{database}"
 
     def create_database(self, name: str) -> str:
         """Create database `name` and return its SQLAlchemy URL."""
-        with psycopg.connect(host=self.host, port=self.port, user="postgres", dbname="postgres",
-                             autocommit=True) as conn:  # fmt: skip
+        admin = f"host={self.host} port={self.port} user=postgres dbname=postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(name)))
         return self.url(name)
 
 
-def _postgres_bin_dir(candidates: Sequence[str] | None = None) -> Path:
+def _postgres_bin_dir() -> Path:
     """Find the newest PostgreSQL server binaries (Debian keeps them off PATH)."""
-    found = candidates if candidates is not None else glob.glob("/usr/lib/postgresql/*/bin/initdb")
+    found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
 
     def version(path: str) -> tuple[int, ...]:
         part = Path(path).parent.parent.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import smtplib
+import ssl
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
@@ -61,11 +62,9 @@ def test_idle_reports_an_append_from_another_connection(dovecot: Dovecot, imap_a
 
 
 def test_tls_listener_serves_the_self_signed_certificate(imap_account: ImapAccount) -> None:
-    import ssl
-
     assert imap_account.ssl_port and imap_account.cafile
     context = ssl.create_default_context(cafile=str(imap_account.cafile))
-    with IMAPClient(imap_account.host, imap_account.ssl_port, ssl=True, ssl_context=context, timeout=10) as client:
+    with IMAPClient(imap_account.host, imap_account.ssl_port, ssl_context=context, timeout=10) as client:
         client.login(imap_account.user, imap_account.password)
         assert b"IDLE" in client.capabilities()
 
@@ -123,7 +122,9 @@ def test_smtp_sink_spools_messages_as_eml(tmp_path: Path) -> None:
 
 def test_postgres_cluster_stores_rows(pg_cluster: PostgresCluster) -> None:
     engine = sa.create_engine(pg_cluster.create_database("servers_check"))
-    table = sa.Table("unit", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text))
+    table = sa.Table(
+        "unit", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text)
+    )
     try:
         with engine.begin() as conn:
             table.create(conn)
