@@ -44,7 +44,7 @@ class XlsxParser:
 
     def parse(self, doc: DocumentInput) -> ParsedDocument:
         """Read every worksheet into nominations, links and the stated quarter."""
-        sheets = [_sheet_rows(ws) for ws in _load(doc).worksheets if isinstance(ws, Worksheet)]
+        sheets = [sheet_rows(ws) for ws in _load(doc).worksheets if isinstance(ws, Worksheet)]
         result = ParsedDocument(source=doc.filename, shape="list")
         texts: list[str] = []
         for rows, legacy in sheets:
@@ -78,7 +78,7 @@ def _load(doc: DocumentInput) -> openpyxl.Workbook:
         raise UnreadableDocument(doc.filename, f"damaged Excel workbook: {exc}") from exc
 
 
-def _sheet_rows(ws: Worksheet) -> tuple[list[Row], bool]:
+def sheet_rows(ws: Worksheet) -> tuple[list[Row], bool]:
     """The sheet as rows of strings, merged values filled down, and whether TCVN3/VNI was seen."""
     fill = _vertical_merge_fill(ws)
     rows: list[Row] = []
