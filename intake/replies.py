@@ -1,0 +1,277 @@
+"""Turns a Decision into the one reply a unit reads, and outages into alerts: pure, no I/O.
+
+Message-IDs come from the caller's key, so a re-run builds the very same reply, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+from email import policy
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import BaseModel, Field
+
+from intake.models import Decision, InboundMessage, Nomination, Reason, ReplyKind
+from intake.quota import QuotaStatus
+from intake import wording
+from parsers.models import ReasonCode
+
+TEMPLATES = Path(__file__).with_name("templates")
+LABELS: dict[str, str] = {
+    ReplyKind.ack: "Đã tiếp nhận hồ sơ gương điển hình tiên tiến",
+    ReplyKind.rejection: "Hồ sơ chưa hợp lệ",
+    ReplyKind.pending: "Đã nhận, chờ xác minh",
+}
+ALERT_SUBJECTS: dict[str, str] = {
+    "alert_down": "[DHTT] Cảnh báo: không kết nối được hộp thư tiếp nhận hồ sơ",
+    "alert_up": "[DHTT] Hộp thư tiếp nhận hồ sơ đã hoạt động trở lại",
+}
+MAX_SUBJECT = 120  # characters kept of the unit's own subject
+MAX_REFERENCES = 10
+MAX_EVIDENCE_SHOWN = 10
+
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+)
+# Headers we fold ourselves are emitted as given: the stock policy would RFC 2047-encode a long msg-id.
+_POLICY = policy.SMTP.clone(refold_source="none")
+_MSGID = re.compile(r"<[^<>\s]+>")
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|tl|tr|aw|sv|trả\s+lời|chuyển\s+tiếp)\s*(?:\[\d+\])?\s*:"
+    r"|\[[A-Z]+-\d{4}Q[1-4]-\d{4,}\]"
+    r"|(?:" + "|".join(re.escape(label) for label in LABELS.values()) + r")\s*:)\s*",
+    re.IGNORECASE,
+)
+
+
+class ReplySettings(BaseModel):
+    """Who the replies come from, and whom units are told to contact."""
+
+    sender: str
+    sender_name: str
+    message_id_domain: str
+    contact: str = "Phòng Công nghệ thông tin - Sở GDĐT Ninh Bình"
+
+
+class OutgoingReply(BaseModel):
+    """One reply or alert, rendered; `to_bytes` makes it a complete message."""
+
+    message_id: str
+    kind: str
+    to: list[str]
+    subject: str
+    text: str
+    html: str
+    in_reply_to: str | None = None
+    references: list[str] = Field(default_factory=list)
+
+    def to_bytes(self, settings: ReplySettings, date: datetime) -> bytes:
+        """The RFC 5322 message, multipart/alternative text + HTML in UTF-8; same inputs, same bytes."""
+        msg = EmailMessage(policy=_POLICY)
+        msg["From"] = Address(display_name=settings.sender_name, addr_spec=settings.sender)
+        msg["To"] = ", ".join(self.to)
+        # Encoded by hand: the stock folder drops a space between encoded words (CPython 3.11).
+        charset = "us-ascii" if self.subject.isascii() else "utf-8"
+        msg.set_raw("Subject", Header(self.subject, charset, header_name="Subject").encode(linesep="\n"))
+        msg["Date"] = format_datetime(date)
+        # Raw headers below hold only well-formed msg-ids, so nothing can inject a line break.
+        msg.set_raw("Message-ID", _only_id(self.message_id))
+        if self.in_reply_to and _MSGID.fullmatch(self.in_reply_to):
+            msg.set_raw("In-Reply-To", self.in_reply_to)
+        references = [mid for mid in self.references if _MSGID.fullmatch(mid)]
+        if references:
+            msg.set_raw("References", fold_ids(references))
+        # RFC 3834: answers to a mail are auto-replied, alerts nobody asked for are auto-generated.
+        msg["Auto-Submitted"] = "auto-generated" if self.kind.startswith("alert") else "auto-replied"
+        msg["X-Auto-Response-Suppress"] = "All"
+        msg.set_content(self.text, cte="quoted-printable")
+        msg.add_alternative(self.html, subtype="html", cte="quoted-printable")
+        seed = f"{self.message_id}\0{self.text}\0{self.html}".encode()
+        msg.set_boundary("==dhtt_" + hashlib.sha256(seed).hexdigest()[:32])
+        return msg.as_bytes()
+
+
+def _only_id(mid: str) -> str:
+    if not _MSGID.fullmatch(mid):
+        raise ValueError(f"not a message-id: {mid!r}")
+    return mid
+
+
+def fold_ids(ids: list[str], width: int = 78) -> str:
+    """Message-ids joined by spaces, folded between ids so no line passes `width` where avoidable."""
+    lines = [ids[0]]
+    for mid in ids[1:]:
+        if len(lines[-1]) + 1 + len(mid) > width - len("References: "):
+            lines.append(mid)
+        else:
+            lines[-1] += " " + mid
+    return "\n ".join(lines)
+
+
+def clean_subject(subject: str) -> str:
+    """The unit's subject without Re:/Fwd:/TL:/Trả lời:, our reference and labels, on one line."""
+    text = unicodedata.normalize("NFC", subject or "")
+    while (stripped := _REPLY_PREFIX.sub("", text, count=1)) != text:
+        text = stripped
+    return wording.excerpt(text, MAX_SUBJECT)
+
+
+def reply_subject(kind: ReplyKind, subject: str, reference: str | None) -> str:
+    """'[DHTT-2024Q2-0042] <label>: <their subject>'; no bracket without a reference."""
+    own = clean_subject(subject)
+    text = f"{LABELS[kind]}: {own}" if own else LABELS[kind]
+    return f"[{reference}] {text}" if reference else text
+
+
+def thread_ids(original: InboundMessage) -> tuple[str | None, list[str]]:
+    """In-Reply-To and References: theirs plus their message-id, deduped, the root and the newest."""
+    own = original.message_id if _MSGID.fullmatch(original.message_id or "") else None
+    seen: list[str] = []
+    for mid in original.references + ([own] if own else []):
+        if _MSGID.fullmatch(mid) and mid not in seen:
+            seen.append(mid)
+    if len(seen) > MAX_REFERENCES:
+        seen = seen[:1] + seen[-(MAX_REFERENCES - 1):]
+    return own, seen
+
+
+def message_id(kind: str, key: str, settings: ReplySettings) -> str:
+    """'<kind.key@domain>', with characters a msg-id cannot hold replaced."""
+    safe = _KEY_UNSAFE.sub("-", key).strip("-.") or "x"
+    return f"<{kind}.{safe}@{settings.message_id_domain}>"
+
+
+def _exemplar(n: Nomination) -> dict[str, Any]:
+    kind = wording.KIND_TEXT[n.kind]
+    category = wording.CATEGORY_TEXT[n.category]
+    items = [e.filename or e.url or "" for e in n.evidence if e.filename or e.url]
+    return {
+        "name": n.name, "kind": kind if kind == category else f"{kind} - {category}",
+        "position": n.position, "workplace": n.workplace,
+        "level": wording.level_text(n.school_level) if n.school_level else None,
+        "summary": wording.excerpt(n.summary), "evidence": items[:MAX_EVIDENCE_SHOWN],
+        "evidence_more": max(len(items) - MAX_EVIDENCE_SHOWN, 0), "evidence_count": len(items),
+    }
+
+
+def _detail(reason: Reason) -> str | None:
+    if not reason.detail:
+        return None
+    if reason.code in wording.NAMED_DETAIL:
+        return f"Gương điển hình: {reason.detail}"
+    if reason.code == ReasonCode.attachment_too_large:
+        return f"Dung lượng tệp: {wording.size_text(reason.detail)}"
+    if reason.code == ReasonCode.quota_short:
+        levels = [wording.level_text(lv.strip()) for lv in reason.detail.split(",")]
+        return "Cấp học còn thiếu: " + ", ".join(levels)
+    if reason.code in {ReasonCode.unreadable_attachment, ReasonCode.encrypted_attachment,
+                       ReasonCode.unsupported_attachment}:
+        return f"Chi tiết kỹ thuật: {reason.detail}"
+    return None  # e.g. resubmission: its detail is an internal key
+
+
+def _problems(reasons: list[Reason], skip: set[ReasonCode]) -> list[dict[str, Any]]:
+    """Unit-facing reasons in order, each once, as title, explanation, place and detail."""
+    views: list[dict[str, Any]] = []
+    for reason in reasons:
+        if reason.code in wording.STAFF_ONLY or reason.code in skip:
+            continue
+        view = {"title": wording.REASON_TITLE[reason.code], "text": wording.REASON_TEXT[reason.code],
+                "where": wording.where_text(reason.where) or None, "detail": _detail(reason)}
+        if view not in views:
+            views.append(view)
+    return views
+
+
+def _quota_label(level: str) -> str:
+    return "Không phân cấp học" if level == "*" else f"Cấp học {wording.level_text(level)}"
+
+
+def _quota(quota: QuotaStatus | None) -> dict[str, Any] | None:
+    """The quota table and, when short, what is missing said in one phrase."""
+    if quota is None:
+        return None
+    lines = [{"level": _quota_label(line.level), "required": line.required, "sent": line.sent,
+              "missing": line.missing} for line in quota.lines]
+    missing = [f"{line.missing:02d} gương điển hình" + (
+        "" if line.level == "*" else f" cấp học {wording.level_text(line.level)}")
+        for line in quota.lines if line.missing]
+    return {"quarter": wording.quarter_text(quota.quarter), "lines": lines, "complete": quota.complete,
+            "missing": "; ".join(missing)}
+
+
+def _addressee(decision: Decision, original: InboundMessage, unit_name: str | None) -> str:
+    if unit_name:
+        return unit_name
+    senders = [original] + original.forwarded
+    named = next((m.sender_name for m in senders if m.sender == decision.sender and m.sender_name), None)
+    return named or original.sender_name or "Quý đơn vị"
+
+
+def _render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+    text = _ENV.get_template(f"{kind}.txt").render(context)
+    html = _ENV.get_template(f"{kind}.html").render(context)
+    return text, html
+
+
+def build_reply(decision: Decision, original: InboundMessage, *, key: str, reference: str | None,
+                unit_name: str | None, quota: QuotaStatus | None,
+                settings: ReplySettings) -> OutgoingReply | None:
+    """The ack, rejection or pending reply the decision calls for; None for ReplyKind.none."""
+    if decision.reply == ReplyKind.none:
+        return None
+    kind = decision.reply
+    recipient = decision.sender or original.sender
+    quarter = decision.quarter or (quota.quarter if quota else None)
+    late = decision.late or decision.has(ReasonCode.late)
+    reasons = decision.reasons
+    if late and not decision.has(ReasonCode.late):
+        reasons = [Reason(code=ReasonCode.late)] + reasons
+    skip: set[ReasonCode] = set()
+    if kind == ReplyKind.rejection:
+        skip.add(ReasonCode.late)  # nothing was recorded late: the letter says it in its own note
+    if quota is not None or kind == ReplyKind.rejection:
+        skip.add(ReasonCode.quota_short)  # the quota table says it, or nothing was counted
+    if kind == ReplyKind.pending:
+        skip.add(ReasonCode.unknown_sender)  # the letter itself is about it
+    context = {
+        "office": settings.sender_name, "mailbox": settings.sender, "contact": settings.contact,
+        "addressee": _addressee(decision, original, unit_name), "reference": reference,
+        "quarter": wording.quarter_text(quarter) if quarter else None,
+        "subject": clean_subject(original.subject), "sender": recipient, "late": late,
+        "unknown_sender": decision.has(ReasonCode.unknown_sender),
+        "exemplars": [_exemplar(n) for n in decision.nominations],
+        "problems": _problems(reasons, skip),
+        "quota": _quota(quota), "numerals": ("", "I", "II", "III", "IV", "V"),
+    }
+    text, html = _render(kind, context)
+    in_reply_to, references = thread_ids(original)
+    return OutgoingReply(
+        message_id=message_id(kind, key, settings), kind=kind.value, to=[recipient],
+        subject=reply_subject(kind, original.subject, reference), text=text, html=html,
+        in_reply_to=in_reply_to, references=references,
+    )
+
+
+def build_alert(kind: Literal["alert_down", "alert_up"], *, key: str, to: list[str], since: datetime,
+                detail: str, settings: ReplySettings) -> OutgoingReply:
+    """The administrators' alert that the mailbox is unreachable since `since`, or has recovered."""
+    context = {
+        "office": settings.sender_name, "mailbox": settings.sender, "contact": settings.contact,
+        "addressee": "Quản trị viên hệ thống", "since": wording.moment_text(since), "detail": detail,
+    }
+    text, html = _render(kind, context)
+    return OutgoingReply(message_id=message_id(kind, key, settings), kind=kind, to=list(to),
+                         subject=ALERT_SUBJECTS[kind], text=text, html=html, in_reply_to=None,
+                         references=[])

@@ -1,0 +1,193 @@
+"""The Vietnamese words people read for every code: reasons, categories, levels, outcomes, quarters.
+
+Replies to units, staff digests and the intake log all take their wording from here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from intake.models import Outcome
+from intake.quarters import split_quarter
+from parsers.models import Category, Kind, ReasonCode, SchoolLevel
+
+# Each reason as a Sở would explain it to a school, with what to do about it.
+REASON_TEXT: dict[ReasonCode, str] = {
+    ReasonCode.unknown_sender: (
+        "Địa chỉ thư điện tử gửi hồ sơ chưa được đăng ký trong danh sách đơn vị của Sở. Hồ sơ đã được "
+        "lưu lại và sẽ được cán bộ Sở xác minh trước khi ghi nhận. Đề nghị đơn vị gửi hồ sơ từ địa chỉ "
+        "thư công vụ đã đăng ký, hoặc liên hệ Sở để đăng ký địa chỉ này."),
+    ReasonCode.no_nomination: (
+        "Không tìm thấy gương điển hình tiên tiến nào trong thư và các tệp đính kèm. Đề nghị đơn vị "
+        "đính kèm phiếu đề xuất, danh sách gương điển hình tiên tiến (tệp Word hoặc Excel) hoặc báo cáo "
+        "thành tích của từng gương, ghi rõ họ và tên, đối tượng, chức vụ, đơn vị công tác và tóm tắt "
+        "thành tích nổi bật."),
+    ReasonCode.missing_name: (
+        "Chưa ghi họ và tên của cá nhân (hoặc tên của tập thể) được đề xuất. Đề nghị đơn vị bổ sung "
+        "họ và tên đầy đủ, có dấu."),
+    ReasonCode.missing_category: (
+        "Chưa xác định được đối tượng của gương điển hình. Đề nghị đơn vị ghi rõ đối tượng: Cán bộ "
+        "quản lý, Nhà giáo, Người lao động, Học sinh/học viên hoặc Tập thể, và ghi rõ chức vụ."),
+    ReasonCode.missing_summary: (
+        "Chưa có tóm tắt thành tích nổi bật. Đề nghị đơn vị bổ sung phần tóm tắt các thành tích, "
+        "sáng kiến, sản phẩm đổi mới, sáng tạo tiêu biểu của gương điển hình."),
+    ReasonCode.missing_evidence: (
+        "Chưa có minh chứng cho thành tích. Minh chứng là bản chụp hoặc bản scan giấy khen, bằng khen, "
+        "giấy chứng nhận, quyết định công nhận, hình ảnh hoạt động, sản phẩm đổi mới, sáng tạo… Đề nghị "
+        "đơn vị đính kèm các tệp minh chứng vào thư, hoặc ghi đường liên kết (Google Drive, YouTube, "
+        "trang thông tin điện tử của nhà trường) trong hồ sơ hay trong nội dung thư, đã mở quyền xem."),
+    ReasonCode.missing_school_level: (
+        "Chưa xác định được cấp học của gương điển hình. Đề nghị đơn vị ghi rõ cấp học (Mầm non, Tiểu "
+        "học, THCS, THPT, GDNN-GDTX) hoặc tên đầy đủ của trường nơi công tác, học tập."),
+    ReasonCode.unreadable_attachment: (
+        "Tệp đính kèm bị lỗi, hệ thống không mở được. Đề nghị đơn vị mở lại tệp trên máy tính, lưu lại "
+        "(chọn Lưu thành/Save As) dưới định dạng .docx, .xlsx hoặc .pdf rồi gửi lại."),
+    ReasonCode.encrypted_attachment: (
+        "Tệp đính kèm được đặt mật khẩu nên hệ thống không đọc được. Đề nghị đơn vị gỡ bỏ mật khẩu "
+        "của tệp rồi gửi lại; không gửi mật khẩu qua thư."),
+    ReasonCode.unsupported_attachment: (
+        "Hệ thống chưa đọc được định dạng của tệp này. Đề nghị đơn vị gửi phiếu đề xuất, danh sách và "
+        "báo cáo thành tích dưới định dạng Word (.docx, .doc), Excel (.xlsx) hoặc PDF."),
+    ReasonCode.attachment_too_large: (
+        "Tệp đính kèm vượt quá dung lượng cho phép. Đề nghị đơn vị giảm dung lượng tệp (giảm độ phân "
+        "giải ảnh chụp, video) hoặc tải tệp lên Google Drive và gửi đường liên kết đã mở quyền xem."),
+    ReasonCode.legacy_encoding_converted: (
+        "Văn bản được soạn bằng phông chữ cũ (TCVN3 hoặc VNI) và đã được chuyển sang bảng mã Unicode. "
+        "Đề nghị đơn vị kiểm tra kỹ họ tên và các thông tin có dấu trong thư này; các lần sau đề nghị "
+        "soạn thảo bằng phông chữ Unicode (như Times New Roman)."),
+    ReasonCode.late: (
+        "Hồ sơ được gửi sau thời hạn của quý (từ ngày 15 đến hết ngày 20 của tháng cuối quý) nên được "
+        "ghi nhận là nộp muộn. Đề nghị đơn vị gửi hồ sơ đúng thời hạn trong các quý tiếp theo."),
+    ReasonCode.quota_short: (
+        "Số gương điển hình tiên tiến đơn vị đã gửi trong quý chưa đủ chỉ tiêu theo Kế hoạch (mỗi quý "
+        "ít nhất 01 gương; Phòng GDĐT huyện, thành phố: ít nhất 01 gương cho mỗi cấp học Mầm non, Tiểu "
+        "học, THCS). Đề nghị đơn vị gửi bổ sung trước ngày 20 của tháng cuối quý."),
+    ReasonCode.resubmission: (
+        "Hồ sơ này thay thế hồ sơ đơn vị đã gửi trước đó cho cùng gương điển hình trong quý; hồ sơ cũ "
+        "vẫn được lưu lại để đối chiếu."),
+    ReasonCode.duplicate_message: (
+        "Thư trùng lặp: thư này đã được nhận và xử lý trước đó, không ghi nhận và không trả lời lại."),
+    ReasonCode.auto_reply: "Thư trả lời tự động (vắng mặt, thông báo tự động): bỏ qua, không trả lời.",
+    ReasonCode.bounce: "Thư báo lỗi chuyển phát (thư không đến được người nhận): bỏ qua, không trả lời.",
+    ReasonCode.own_address: "Thư gửi từ chính địa chỉ của hệ thống: bỏ qua để tránh vòng lặp thư.",
+    ReasonCode.mailing_list: "Thư từ danh sách thư (mailing list) hoặc thư hàng loạt: bỏ qua, không trả lời.",
+    ReasonCode.archive_bomb: (
+        "Tệp nén có dấu hiệu nguy hiểm (số tệp hoặc dung lượng khi giải nén vượt giới hạn): thư được "
+        "cách ly, không giải nén, chờ quản trị viên kiểm tra."),
+}
+
+# A short title per reason, for headings and tables.
+REASON_TITLE: dict[ReasonCode, str] = {
+    ReasonCode.unknown_sender: "Địa chỉ gửi chưa đăng ký",
+    ReasonCode.no_nomination: "Không tìm thấy gương điển hình",
+    ReasonCode.missing_name: "Thiếu họ và tên",
+    ReasonCode.missing_category: "Thiếu đối tượng",
+    ReasonCode.missing_summary: "Thiếu tóm tắt thành tích",
+    ReasonCode.missing_evidence: "Thiếu minh chứng",
+    ReasonCode.missing_school_level: "Thiếu cấp học",
+    ReasonCode.unreadable_attachment: "Tệp bị lỗi, không mở được",
+    ReasonCode.encrypted_attachment: "Tệp có mật khẩu",
+    ReasonCode.unsupported_attachment: "Định dạng tệp chưa hỗ trợ",
+    ReasonCode.attachment_too_large: "Tệp quá dung lượng",
+    ReasonCode.legacy_encoding_converted: "Đã chuyển phông chữ cũ sang Unicode",
+    ReasonCode.late: "Nộp muộn",
+    ReasonCode.quota_short: "Chưa đủ chỉ tiêu của quý",
+    ReasonCode.resubmission: "Hồ sơ gửi lại, thay thế hồ sơ trước",
+    ReasonCode.duplicate_message: "Thư trùng lặp",
+    ReasonCode.auto_reply: "Thư trả lời tự động",
+    ReasonCode.bounce: "Thư báo lỗi chuyển phát",
+    ReasonCode.own_address: "Thư từ địa chỉ của hệ thống",
+    ReasonCode.mailing_list: "Thư từ danh sách thư",
+    ReasonCode.archive_bomb: "Tệp nén nguy hiểm",
+}
+
+# Codes that only staff see: a unit is never told about them.
+STAFF_ONLY: frozenset[ReasonCode] = frozenset({
+    ReasonCode.duplicate_message, ReasonCode.auto_reply, ReasonCode.bounce, ReasonCode.own_address,
+    ReasonCode.mailing_list, ReasonCode.archive_bomb,
+})
+
+# Codes whose `detail` is the exemplar's name, as the pipeline writes it.
+NAMED_DETAIL: frozenset[ReasonCode] = frozenset({
+    ReasonCode.missing_name, ReasonCode.missing_category, ReasonCode.missing_summary,
+    ReasonCode.missing_evidence, ReasonCode.missing_school_level,
+})
+
+CATEGORY_TEXT: dict[Category, str] = {
+    Category.can_bo_quan_ly: "Cán bộ quản lý",
+    Category.nha_giao: "Nhà giáo",
+    Category.nguoi_lao_dong: "Người lao động",
+    Category.hoc_sinh: "Học sinh, học viên",
+    Category.tap_the: "Tập thể",
+}
+
+KIND_TEXT: dict[Kind, str] = {Kind.individual: "Cá nhân", Kind.collective: "Tập thể"}
+
+LEVEL_TEXT: dict[str, str] = {
+    SchoolLevel.mam_non: "Mầm non",
+    SchoolLevel.tieu_hoc: "Tiểu học",
+    SchoolLevel.thcs: "THCS",
+    SchoolLevel.thpt: "THPT",
+    SchoolLevel.gdtx: "GDNN-GDTX/GDTX",
+    "*": "không phân cấp học",
+}
+
+OUTCOME_TEXT: dict[Outcome, str] = {
+    Outcome.accepted: "Đã tiếp nhận",
+    Outcome.rejected: "Chưa hợp lệ, đã trả lại",
+    Outcome.needs_review: "Chờ cán bộ xác minh",
+    Outcome.ignored: "Bỏ qua (thư tự động)",
+    Outcome.quarantined: "Cách ly, chờ quản trị viên",
+}
+
+_ROMAN = ("", "I", "II", "III", "IV")
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+_SPACES = re.compile(r"\s+")
+
+
+def quarter_text(quarter: str) -> str:
+    """'Quý II năm 2024' for '2024-Q2'; raises ValueError for anything else."""
+    year, q = split_quarter(quarter)
+    return f"Quý {_ROMAN[q]} năm {year}"
+
+
+def level_text(level: str | None) -> str:
+    """The school level as people write it; the code itself when unknown, 'chưa xác định' when absent."""
+    if not level:
+        return "chưa xác định"
+    return LEVEL_TEXT.get(level, level)
+
+
+def where_text(where: str) -> str:
+    """The place a reason points at, with the pipeline's 'body' said in Vietnamese."""
+    if where == "body" or where.startswith("body,"):
+        return "nội dung thư" + where[4:]
+    return where
+
+
+def size_text(size: str | int) -> str:
+    """A byte count as '27,3 MB' (Vietnamese decimal comma); other text unchanged."""
+    try:
+        count = int(size)
+    except ValueError:
+        return str(size)
+    if count < 1024 * 1024:
+        return f"{max(count // 1024, 1)} KB"
+    return f"{count / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """`text` on one line, cut at a word boundary near `limit` characters with an ellipsis."""
+    flat = _SPACES.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def moment_text(moment: datetime) -> str:
+    """'08:30 ngày 17/09/2024 (giờ Việt Nam)' for an aware datetime; naive ones are taken as given."""
+    local = moment.astimezone(VIETNAM) if moment.tzinfo else moment
+    return local.strftime("%H:%M ngày %d/%m/%Y") + (" (giờ Việt Nam)" if moment.tzinfo else "")
