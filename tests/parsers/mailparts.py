@@ -17,11 +17,13 @@ def attachments(corpus_dir: Path, case: str) -> list[DocumentInput]:
     (path,) = sorted((corpus_dir / "emails").glob(f"{case}-*.eml"))
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert isinstance(msg, EmailMessage)
-    return [
-        DocumentInput(filename=part.get_filename() or "", content_type=part.get_content_type(),
-                      data=part.get_payload(decode=True))
-        for part in msg.walk() if part.get_filename()
-    ]
+    found = []
+    for part in msg.walk():
+        data = part.get_payload(decode=True)
+        if part.get_filename() and isinstance(data, bytes):
+            found.append(DocumentInput(filename=part.get_filename() or "", data=data,
+                                       content_type=part.get_content_type()))
+    return found
 
 
 def attachment(corpus_dir: Path, case: str, suffix: str) -> DocumentInput:

@@ -10,7 +10,6 @@ from pathlib import Path
 import olefile
 import pytest
 
-from parsers import legacy_doc
 from parsers.errors import EncryptedDocument, UnreadableDocument
 from parsers.legacy_doc import LegacyDocParser
 from parsers.models import DocumentInput
@@ -64,7 +63,7 @@ def test_encrypted_doc_is_reported_before_conversion(corpus_dir: Path) -> None:
 
 
 def test_missing_converters_are_named(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(legacy_doc.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(UnreadableDocument) as info:
         LegacyDocParser().parse(attachment(corpus_dir, "008", ".doc"))
     assert "antiword is not installed" in info.value.detail
@@ -72,7 +71,7 @@ def test_missing_converters_are_named(corpus_dir: Path, monkeypatch: pytest.Monk
 
 
 def test_rtf_without_libreoffice_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(legacy_doc.shutil, "which",
+    monkeypatch.setattr(shutil, "which",
                         lambda name: None if name in ("soffice", "libreoffice") else "/usr/bin/x")
     with pytest.raises(UnreadableDocument, match="LibreOffice"):
         LegacyDocParser().parse(DocumentInput(filename="a.rtf", data=b"{\\rtf1\\ansi Hello}"))
