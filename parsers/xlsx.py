@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parsers import fields, listtable, vntext
 from parsers.archives import ArchiveLimits, list_archive
-from parsers.errors import ParseError, UnreadableDocument
+from parsers.errors import UnreadableDocument
 from parsers.legacy_charset import convert_legacy
 from parsers.models import DocumentInput, NominationDraft, ParsedDocument
 
@@ -23,7 +23,8 @@ from parsers.models import DocumentInput, NominationDraft, ParsedDocument
 # which units use (merged title rows, "Minh chứng" links). So the workbook is loaded in full
 # mode after its zip directory has been checked: zipfile never inflates a member past its
 # declared size, which bounds what openpyxl can allocate.
-XLSX_LIMITS = ArchiveLimits(max_total_size=60 * 1024 * 1024, max_members=2000)
+# Sheet XML is repetitive and may legitimately compress far better than photos do.
+XLSX_LIMITS = ArchiveLimits(max_total_size=60 * 1024 * 1024, max_members=2000, max_ratio=1000)
 MAX_ROWS = 3000
 MAX_COLS = 60
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -70,8 +71,6 @@ def _load(doc: DocumentInput) -> openpyxl.Workbook:
     list_archive(doc.data, doc.filename, XLSX_LIMITS)  # raises ArchiveBomb / UnreadableDocument
     try:
         return openpyxl.load_workbook(io.BytesIO(doc.data), data_only=True)
-    except ParseError:
-        raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError,
             IndexError, AttributeError, DefusedXmlException, SyntaxError) as exc:
         # openpyxl reports damaged parts with whatever its XML layer raised.

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from parsers.errors import UnreadableDocument
+from parsers.errors import ArchiveBomb, UnreadableDocument
 from parsers.models import DocumentInput
 from parsers.xlsx import XlsxParser, looks_like_form, sheet_rows
 from tests.parsers.mailparts import attachment, collapse, expected
@@ -155,3 +155,14 @@ def test_corpus_list_xlsx(corpus_dir: Path) -> None:
         for phrase in nominee["summary_contains"]:
             assert phrase in collapse(draft.summary)
         assert len(draft.links) >= 1
+
+
+def test_workbook_declaring_huge_parts_is_refused() -> None:
+    """GIVEN a workbook whose zip directory declares a 4 GB sheet THEN openpyxl never opens it."""
+    data = bytearray(list_workbook())
+    pos = data.find(b"PK\x01\x02")
+    while pos != -1:
+        data[pos + 24:pos + 28] = b"\xff\xff\xff\xff"  # uncompressed size
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    with pytest.raises(ArchiveBomb):
+        XlsxParser().parse(doc(bytes(data)))
