@@ -124,3 +124,9 @@ def is_combined_position(text: str) -> bool:
     key = clean_label(text)
     return match_label(text) == "position" and any(
         word in key for word in ("don vi", "noi cong tac", "truong"))
+
+
+@lru_cache(maxsize=1)
+def exact_labels() -> frozenset[str]:
+    """Folded multi-word labels, for matching a label glued to its value without a colon."""
+    return frozenset(key for key, field in _table().items() if field and " " in key)

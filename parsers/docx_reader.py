@@ -1,0 +1,267 @@
+"""Read a .docx into blocks in body order (paragraphs, tables with nested ones, text boxes,
+headers), with hyperlink targets kept and legacy TCVN3/VNI runs converted to Unicode."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from parsers.errors import UnreadableDocument
+from parsers.legacy_charset import convert_legacy
+from parsers.vntext import find_links, nfc
+
+# python-docx parses every part with lxml's XMLParser(resolve_entities=False), and lxml leaves
+# network access off: a DOCTYPE entity or external reference in a hostile file is not expanded.
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_HYPERLINK_FIELD = re.compile(r'HYPERLINK\s+"([^"]+)"')
+_TEXT_TAGS = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
+              qn("w:noBreakHyphen"): "-"}
+
+
+@dataclass
+class Cell:
+    """One grid position of a table row; `key` is shared by the positions of a merged cell."""
+
+    key: int
+    text: str
+
+
+@dataclass
+class Block:
+    """A paragraph (`rows` empty) or a table (`text` empty) in reading order."""
+
+    text: str = ""
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+@dataclass
+class DocxContent:
+    """Everything read from one .docx."""
+
+    blocks: list[Block]
+    links: list[str]
+    legacy: bool
+
+
+class _Walker:
+    """Walks the WordprocessingML tree of one part, converting legacy-font runs as it goes."""
+
+    def __init__(self, part: Any, default_font: str | None, styles: dict[str, str]) -> None:
+        self.rels = {rid: rel for rid, rel in part.rels.items() if rel.is_external}
+        self.default_font = default_font
+        self.styles = styles
+        self.links: list[str] = []
+        self.legacy = False
+
+    def blocks(self, container: Any) -> Iterator[Block]:
+        """Yield the blocks of a body, cell, header or text box, in order."""
+        for child in container.iterchildren():
+            if child.tag == qn("w:p"):
+                yield Block(text=self.paragraph_text(child))
+                for box in _text_boxes(child):
+                    yield from self.blocks(box)
+            elif child.tag == qn("w:tbl"):
+                yield Block(rows=self.table_rows(child))
+                for nested in _nested_tables(child):
+                    yield Block(rows=self.table_rows(nested))
+            elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+                yield from self.blocks(child.find(qn("w:sdtContent")) if child.tag == qn(
+                    "w:sdt") else child)
+
+    def paragraph_text(self, p: Any) -> str:
+        """The paragraph's text, hyperlink targets appended, text boxes left out."""
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        p_font = self.styles.get(style.get(qn("w:val"), "")) if style is not None else None
+        out: list[str] = []
+        for run in p.iter(qn("w:r")):
+            if _inside_box(run, p):
+                continue
+            out.append(self._run_text(run, p_font))
+            out.append(self._link_after(run))
+        return nfc("".join(out))
+
+    def _run_text(self, run: Any, p_font: str | None) -> str:
+        """A run's text, converted when its font is a legacy one (.VnTime, VNI-Times)."""
+        text = "".join(_TEXT_TAGS[el.tag] or (el.text or "") for el in run.iterchildren()
+                       if el.tag in _TEXT_TAGS)
+        for instr in run.iter(qn("w:instrText")):
+            self._add_links(_HYPERLINK_FIELD.findall(instr.text or ""))
+        font = _run_font(run, self.styles) or p_font or self.default_font
+        if text and font:
+            text, converted = convert_legacy(text, hint=font)
+            self.legacy = self.legacy or converted
+        return text
+
+    def _link_after(self, run: Any) -> str:
+        """The target of a hyperlink, appended after its last run unless already visible."""
+        parent = run.getparent()
+        if parent is None or parent.tag != qn("w:hyperlink") or parent.findall(qn("w:r"))[-1] is not run:
+            return ""
+        rel = self.rels.get(parent.get(qn("r:id"), ""))
+        if rel is None:
+            return ""
+        target = str(rel.target_ref)
+        self._add_links([target])
+        shown = "".join(t.text or "" for t in parent.iter(qn("w:t")))
+        return "" if target in shown else f" {target}"
+
+    def _add_links(self, targets: list[str]) -> None:
+        """Remember web links found in relationships and field codes."""
+        for target in targets:
+            self.links.extend(link for link in find_links(target) if link not in self.links)
+
+    def table_rows(self, tbl: Any) -> list[list[Cell]]:
+        """The table as a grid: merged cells repeat their key and text in every position."""
+        grid: list[list[Cell]] = []
+        for tr in tbl.iterchildren(qn("w:tr")):
+            row: list[Cell] = [Cell(-1 - len(grid) * 1000 - i, "") for i in range(_grid_before(tr))]
+            for tc in tr.iterchildren(qn("w:tc")):
+                cell = self._cell(tc, grid, len(row))
+                row.extend([cell] * _grid_span(tc))
+            grid.append(row)
+        return grid
+
+    def _cell(self, tc: Any, grid: list[list[Cell]], column: int) -> Cell:
+        """A cell, or the cell above it when this one continues a vertical merge."""
+        merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+        if merge is not None and merge.get(qn("w:val"), "continue") == "continue" and grid:
+            above = grid[-1]
+            if column < len(above):
+                return above[column]
+        lines = [b.text if not b.rows else _rows_text(b.rows) for b in self.blocks(tc)]
+        return Cell(id(tc), "\n".join(line for line in lines if line.strip()))
+
+
+def _rows_text(rows: list[list[Cell]]) -> str:
+    """A nested table flattened into its cell's text, one line per row."""
+    return "\n".join(" | ".join(c.text for c in unique_cells(row)) for row in rows)
+
+
+def unique_cells(row: list[Cell]) -> list[Cell]:
+    """The row with each merged cell once."""
+    seen: set[int] = set()
+    return [c for c in row if not (c.key in seen or seen.add(c.key))]  # type: ignore[func-returns-value]
+
+
+def _grid_span(tc: Any) -> int:
+    span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+    return max(1, int(span.get(qn("w:val"), "1"))) if span is not None else 1
+
+
+def _grid_before(tr: Any) -> int:
+    before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+    return int(before.get(qn("w:val"), "0")) if before is not None else 0
+
+
+def _inside_box(el: Any, stop: Any) -> bool:
+    """True when `el` sits in a text box (read separately) or a compatibility fallback copy."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in (qn("w:txbxContent"), _MC_FALLBACK):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """Text boxes anchored in a paragraph, each once (Word also writes a VML fallback copy)."""
+    return [box for box in p.iter(qn("w:txbxContent")) if not _inside_box(box, p)]
+
+
+def _nested_tables(tbl: Any) -> list[Any]:
+    """Tables inside this table's cells, so forms laid out inside a frame table are seen."""
+    return [t for t in tbl.iter(qn("w:tbl")) if t is not tbl]
+
+
+def _run_font(run: Any, styles: dict[str, str]) -> str | None:
+    """The font a run names directly or through its character style."""
+    props = run.find(qn("w:rPr"))
+    if props is None:
+        return None
+    fonts = props.find(qn("w:rFonts"))
+    if fonts is not None:
+        name = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+        if name:
+            return str(name)
+    style = props.find(qn("w:rStyle"))
+    return styles.get(style.get(qn("w:val"), "")) if style is not None else None
+
+
+def _open(data: bytes, filename: str) -> Any:
+    """Open the package, translating python-docx and zipfile errors into ours."""
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError,
+            etree.XMLSyntaxError, EOFError, OSError) as exc:
+        raise UnreadableDocument(filename, f"not a readable .docx: {exc}") from exc
+
+
+def _style_fonts(document: Any) -> tuple[str | None, dict[str, str]]:
+    """The document's default font and each style's font (inherited through basedOn)."""
+    root = document.styles.element
+    default = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    default_font = (default.get(qn("w:ascii")) or default.get(qn("w:hAnsi"))) if default is not None else None
+    fonts: dict[str, str] = {}
+    for style in document.styles:
+        base, name = style, None
+        for _ in range(10):  # basedOn chains are short; the bound stops a cyclic one
+            font = getattr(base, "font", None)  # numbering and table styles have no font
+            if font is None or (name := font.name):
+                break
+            base = base.base_style
+        if name:
+            fonts[style.style_id] = name
+    return default_font, fonts
+
+
+def _convert_detected(blocks: list[Block]) -> bool:
+    """Convert legacy text that carried no legacy font name; True when something changed."""
+    pieces = [b.text for b in blocks] + [c.text for b in blocks for r in b.rows for c in r]
+    joined = "\n".join(pieces)
+    converted, changed = convert_legacy(joined)
+    if not changed:
+        return False
+    # Decide the encoding once for the whole document, then convert piece by piece with it.
+    hint = ".VnTime" if convert_legacy(joined, ".VnTime")[0] == converted else "VNI-Times"
+    _map_text(blocks, lambda s: convert_legacy(s, hint)[0])
+    return True
+
+
+def _map_text(blocks: list[Block], convert: Callable[[str], str]) -> None:
+    """Apply `convert` to every paragraph and cell text once (merged cells share objects)."""
+    done: set[int] = set()
+    for block in blocks:
+        block.text = convert(block.text)
+        for cell in (c for row in block.rows for c in row):
+            if id(cell) not in done:
+                done.add(id(cell))
+                cell.text = convert(cell.text)
+
+
+def read_docx(data: bytes, filename: str) -> DocxContent:
+    """Return the blocks of a .docx: page headers first, then the body in reading order."""
+    document = _open(data, filename)
+    default_font, styles = _style_fonts(document)
+    blocks: list[Block] = []
+    links: list[str] = []
+    legacy = False
+    parts = [s.header for s in document.sections if not s.header.is_linked_to_previous]
+    for container, part in [(h._element, h.part) for h in parts] + [
+            (document.element.body, document.part)]:
+        walker = _Walker(part, default_font, styles)
+        blocks.extend(walker.blocks(container))
+        links.extend(link for link in walker.links if link not in links)
+        legacy = legacy or walker.legacy
+    if not legacy:
+        legacy = _convert_detected(blocks)
+    return DocxContent(blocks=blocks, links=links, legacy=legacy)
