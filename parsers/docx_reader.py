@@ -13,7 +13,7 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs; only its error type is used
 
 from parsers.errors import UnreadableDocument
 from parsers.legacy_charset import convert_legacy
