@@ -380,13 +380,12 @@ class SmtpSink(_Server):
     def start(self) -> None:
         if self._controller is not None:
             return
+        # Imported here: aiosmtpd is a test extra, and the IMAP helpers are useful without it.
         from aiosmtpd.controller import Controller
 
         if self.spool_dir:
             self.spool_dir.mkdir(parents=True, exist_ok=True)
-        self._controller = Controller(
-            self, hostname=self.host, port=self.port, enable_SMTPUTF8=True
-        )
+        self._controller = Controller(self, hostname=self.host, port=self.port, enable_SMTPUTF8=True)
         try:
             self._controller.start()
         except Exception as exc:  # aiosmtpd raises bare errors from its thread
