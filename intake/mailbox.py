@@ -30,6 +30,7 @@ class Mailbox:
         self._password = password
         self._client: imapclient.IMAPClient | None = None
         self.uidvalidity = 0
+        self._sep = "/"
 
     def __enter__(self) -> Mailbox:
         self.connect()
@@ -69,10 +70,22 @@ class Mailbox:
         self._client = client
         self._guard(self._prepare)
 
+    def _delimiter(self) -> str:
+        personal = self.client.namespace().personal
+        delimiter = personal[0][1] if personal else None
+        return delimiter.decode() if isinstance(delimiter, bytes) else (delimiter or "/")
+
+    def folder(self, name: str) -> str:
+        """A configured folder path ('/'-separated) in the server's own hierarchy delimiter."""
+        return name.replace("/", self._sep) if name != self.settings.inbox else name
+
     def _prepare(self) -> None:
-        for folder in (self.settings.processed_folder, self.settings.quarantine_folder):
+        self._sep = self._delimiter()
+        for name in (self.settings.processed_folder, self.settings.quarantine_folder):
+            folder = self.folder(name)
             if not self.client.folder_exists(folder):
                 self.client.create_folder(folder)
+                self.client.subscribe_folder(folder)
         info = self.client.select_folder(self.settings.inbox)
         self.uidvalidity = int(info[b"UIDVALIDITY"])
 
@@ -122,6 +135,7 @@ class Mailbox:
 
     def move(self, uid: int, folder: str) -> None:
         """Move one message out of the inbox (MOVE, or COPY + expunge where MOVE is missing)."""
+        folder = self.folder(folder)
         if self._guard(self.client.has_capability, "MOVE"):
             self._guard(self.client.move, [uid], folder)
             return
@@ -147,6 +161,7 @@ class Mailbox:
 
     def read_folder(self, folder: str) -> Iterator[RawMessage]:
         """Every message of another folder, read-only; the inbox is selected again afterwards."""
+        folder = self.folder(folder)
         if not self._guard(self.client.folder_exists, folder):
             return
         info = self._guard(self.client.select_folder, folder, True)

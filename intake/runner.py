@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from intake.errors import MailboxLoginFailed, MailboxUnavailable
@@ -15,6 +16,7 @@ from store.models import MailboxHealth
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
+STOP_CHECK_SECONDS = 5
 
 
 class HealthTracker:
@@ -60,21 +62,24 @@ class HealthTracker:
 
 def _listen(worker: Worker, stop: threading.Event, health: HealthTracker) -> None:
     imap = worker.settings.imap
+    poll = worker.settings.intake.poll_seconds
     with worker.open_mailbox() as mailbox:
         idle = imap.idle and mailbox.supports_idle()
-        health.ok("idle" if idle else "polling")
+        mode = "idle" if idle else "polling"
+        health.ok(mode)
         worker.sync(mailbox)
-        # IDLE connections can die silently: each slice ends with DONE and a sync, so the mailbox is
-        # read at least every poll interval even if no notification ever arrives.
-        slice_seconds = min(imap.idle_renew_seconds, worker.settings.intake.poll_seconds)
+        last_sync = time.monotonic()
+        # Short IDLE slices keep a stop request prompt; IDLE connections can also die silently, so
+        # the mailbox is read at least every poll interval even if no notification ever arrives.
+        slice_seconds = min(imap.idle_renew_seconds, poll, STOP_CHECK_SECONDS)
         while not stop.is_set():
-            if idle:
-                mailbox.idle_wait(slice_seconds)
-            else:
-                stop.wait(slice_seconds)
-            if not stop.is_set():
+            announced = mailbox.idle_wait(slice_seconds) if idle else stop.wait(slice_seconds) and False
+            if stop.is_set():
+                break
+            if announced or time.monotonic() - last_sync >= poll:
                 worker.sync(mailbox)
-                health.ok("idle" if idle else "polling")
+                last_sync = time.monotonic()
+                health.ok(mode)
 
 
 def run_forever(worker: Worker, stop: threading.Event) -> None:

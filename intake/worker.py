@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from intake.errors import MailboxUnavailable, OutboxUnavailable
 from intake.history import StoreHistory
@@ -112,8 +112,8 @@ class Worker:
         if unit is None or decision.quarter is None or decision.outcome != Outcome.accepted:
             return None
         db.flush()
-        levels = [n.school_level for n in db.query(Nominee).filter(
-            Nominee.unit_code == unit.code, Nominee.quarter == decision.quarter, Nominee.active.is_(True))]
+        levels = list(db.exec(select(Nominee.school_level).where(
+            Nominee.unit_code == unit.code, Nominee.quarter == decision.quarter, col(Nominee.active).is_(True))))
         return quota_status(unit.code, unit.kind, decision.quarter, levels, self.pipeline.quota)
 
     def _failed(self, db: Session, message: Message, err: Exception) -> None:

@@ -41,3 +41,30 @@ def seed(dovecot, account, files: list[Path]) -> None:  # type: ignore[no-untype
     for path in files:
         data = path.read_bytes()
         dovecot.append(account.user, account.password, "INBOX", data, test_received(data))
+
+
+def write_config(path: Path, account, sink: SmtpSink, database_url: str, storage: Path,  # type: ignore[no-untyped-def]
+                 poll_seconds: int = 30) -> Path:
+    """A config.toml for a worker run as a separate process (the CLI), against the test servers."""
+    path.write_text(f"""
+[imap]
+host = "{account.host}"
+port = {account.port}
+security = "none"
+user = "{account.user}"
+password_env = "DHTT_TEST_IMAP_PASSWORD"
+idle_renew_seconds = 30
+
+[smtp]
+host = "{sink.host}"
+port = {sink.port}
+security = "none"
+
+[database]
+url = "{database_url}"
+
+[intake]
+storage_dir = "{storage}"
+poll_seconds = {poll_seconds}
+""", encoding="utf-8")
+    return path
