@@ -62,7 +62,10 @@ ROW_NUMBER_LABELS = frozenset(fold(s) for s in ("STT", "TT", "Số TT", "Số th
 _LEAD = re.compile(r"^\s*(?:[-+*•·–—]+\s*|(?:\d{1,2}|[a-zđ]|[ivx]{1,4})[.)/]\s+)*", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # Small typos only: labels are short, so anything looser starts matching values ("Nhà giáo").
+# One swapped pair of letters costs 2 edits, which a 9-letter label can afford, a 6-letter not.
 _FUZZY_CUTOFF = 90.0
+_FUZZY_CUTOFF_LONG = 85.0
+_LONG_LABEL = 9
 _MAX_LABEL_WORDS = 12
 
 
@@ -95,7 +98,8 @@ def _lookup(text: str) -> str | None:
             return table[candidate]
     if len(key) < 6 or key.isdigit():
         return None  # too short to tell a typo from a different word
-    found = process.extractOne(key, table.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    cutoff = _FUZZY_CUTOFF_LONG if len(key) >= _LONG_LABEL else _FUZZY_CUTOFF
+    found = process.extractOne(key, table.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
     return table[found[0]] if found else None
 
 

@@ -91,8 +91,9 @@ def parse_rows(rows: list[list[str]], source: str) -> list[NominationDraft]:
         return []
     columns = Columns(rows[start])
     body = rows[start + 1:]
-    if body and not is_header(body[0]) and len(columns.mapped() | _sub_fields(body[0])) > len(
-            columns.mapped()):
+    # A second header row (merged group headers above, specific labels below): data rows
+    # never hold labels, so any label in the next row means it is part of the header.
+    if body and _sub_fields(body[0]):
         columns.merge(body[0])
         body = body[1:]
     return _drafts(columns, body, source)
