@@ -123,7 +123,11 @@ protocols = imap
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = {uid}
-mail_location = maildir:~/Maildir
+mail_location = maildir:~/Maildir{layout}
+namespace inbox {{
+  inbox = yes
+  separator = {separator}
+}}
 {identity}
 passdb {{
   driver = passwd-file
@@ -162,9 +166,12 @@ class Dovecot(_Server):
 
     host = LOOPBACK
 
-    def __init__(self, directory: Path, *, ssl: bool = False) -> None:
+    def __init__(self, directory: Path, *, ssl: bool = False, separator: str = "/") -> None:
         self.directory = Path(directory)
         self.ssl = ssl
+        # "/" as on Gmail and most hosted mail (and in config.toml's folder names); Dovecot's own
+        # default is ".", which a test can ask for to check that nothing assumes one.
+        self.separator = separator
         self.port = free_port()
         # Port 0 would make Dovecot pick one we cannot learn; without SSL the listener is disabled.
         self.ssl_port: int | None = free_port() if ssl else None
@@ -271,6 +278,9 @@ class Dovecot(_Server):
                 identity=identity,
                 users=self._users_dir,
                 home=self.directory / "home",
+                separator=self.separator,
+                # Maildir++ on disk joins levels with "." and so refuses "." in names under "/".
+                layout=":LAYOUT=fs" if self.separator != "." else "",
                 port=self.port,
                 ssl_port=self.ssl_port or 0,
                 login_chroot=login_chroot,
