@@ -3,8 +3,8 @@ or an ND98 report."""
 
 from __future__ import annotations
 
-import zipfile
 import io
+import zipfile
 
 from parsers.docx_reader import read_docx
 from parsers.docx_report import document_lines, parse_report

@@ -24,6 +24,9 @@ from parsers.vntext import find_links, nfc
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _HYPERLINK_FIELD = re.compile(r'HYPERLINK\s+"([^"]+)"')
+# Legacy font families: ABC/TCVN3 ".VnTime", ".VnTimeH", "VnArial" and VNI "VNI-Times". Only runs
+# in these fonts are converted by name; other text goes through whole-document detection once.
+_LEGACY_FONT = re.compile(r"^(?:\.?Vn[A-Z0-9]|VNI[-_ ])", re.IGNORECASE)
 _TEXT_TAGS = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
               qn("w:noBreakHyphen"): "-"}
 
@@ -97,7 +100,7 @@ class _Walker:
         for instr in run.iter(qn("w:instrText")):
             self._add_links(_HYPERLINK_FIELD.findall(instr.text or ""))
         font = _run_font(run, self.styles) or p_font or self.default_font
-        if text and font:
+        if text and font and _LEGACY_FONT.match(font):
             text, converted = convert_legacy(text, hint=font)
             self.legacy = self.legacy or converted
         return text

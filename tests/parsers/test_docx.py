@@ -108,6 +108,22 @@ def test_tcvn3_runs_are_converted() -> None:
     assert (draft.name, draft.category) == ("Đặng Mạnh Dũng", Category.nha_giao)
 
 
+def test_tcvn3_text_without_legacy_font_is_detected() -> None:
+    document = docbuild.new()
+    docbuild.form_table(document, [("Hä vµ tªn", "§Æng M¹nh Dòng"), ("Chøc vô", "Gi¸o viªn"),
+                                   ("Tãm t¾t thµnh tÝch", "Líp chñ nhiÖm cã häc sinh giái")])
+    parsed = parse_docx(docbuild.to_bytes(document), "f.docx")
+    (draft,) = parsed.nominations
+    assert parsed.legacy_encoding
+    assert draft.summary == "Lớp chủ nhiệm có học sinh giỏi"
+
+
+def test_unicode_document_is_left_alone() -> None:
+    document = docbuild.new()
+    docbuild.form_table(document, FORM_ROWS)
+    assert not parse_docx(docbuild.to_bytes(document), "f.docx").legacy_encoding
+
+
 def test_broken_and_ole_files() -> None:
     data = docbuild.to_bytes(docbuild.new())
     with pytest.raises(UnreadableDocument):
