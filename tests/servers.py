@@ -166,11 +166,11 @@ class Dovecot(_Server):
 
     host = LOOPBACK
 
-    def __init__(self, directory: Path, *, ssl: bool = False, separator: str = "/") -> None:
+    def __init__(self, directory: Path, *, ssl: bool = False, separator: str = ".") -> None:
         self.directory = Path(directory)
         self.ssl = ssl
-        # "/" as on Gmail and most hosted mail (and in config.toml's folder names); Dovecot's own
-        # default is ".", which a test can ask for to check that nothing assumes one.
+        # Dovecot's own "." by default, unlike the "/" of Gmail and of config.toml's folder paths,
+        # so that tests catch code that assumes one hierarchy separator.
         self.separator = separator
         self.port = free_port()
         # Port 0 would make Dovecot pick one we cannot learn; without SSL the listener is disabled.

@@ -93,17 +93,16 @@ def test_recreated_folder_gets_new_uidvalidity(dovecot: Dovecot, imap_account: I
     assert uids == [uid]
 
 
-def test_folders_nest_with_slash_and_keep_vietnamese_names(
-    dovecot: Dovecot, imap_account: ImapAccount
-) -> None:
+def test_folders_nest_and_keep_vietnamese_names(dovecot: Dovecot, imap_account: ImapAccount) -> None:
     account = (imap_account.user, imap_account.password)
-    for folder in ("DHTT/Processed", "Đã xử lý"):
+    nested = f"DHTT{dovecot.separator}Processed"
+    for folder in (nested, "Đã xử lý"):
         dovecot.append(*account, folder, _mail())
 
     with _connect(imap_account) as client:
         listed = {name: delimiter for _, delimiter, name in client.list_folders()}
 
-    assert listed["DHTT/Processed"] == b"/"
+    assert listed[nested] == dovecot.separator.encode()
     assert "Đã xử lý" in listed
 
 
