@@ -70,5 +70,5 @@ def test_processed_mail_leaves_the_inbox(corpus_run, dovecot, imap_account):  # 
     """THEN the inbox is empty: each mail moved to the processed or the quarantine folder."""
     _, uids = dovecot.folder_uids(imap_account.user, imap_account.password, "INBOX")
     assert uids == []
-    _, quarantined = dovecot.folder_uids(imap_account.user, imap_account.password, "DHTT.Quarantine")
+    _, quarantined = dovecot.folder_uids(imap_account.user, imap_account.password, f"DHTT{dovecot.separator}Quarantine")
     assert len(quarantined) == 1  # the archive bomb
