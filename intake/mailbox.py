@@ -133,15 +133,17 @@ class Mailbox:
                 yield RawMessage(data=item[b"BODY[]"], received_at=_aware(item[b"INTERNALDATE"]), uid=uid,
                                  uidvalidity=self.uidvalidity, folder=self.settings.inbox)
 
-    def move(self, uid: int, folder: str) -> None:
-        """Move one message out of the inbox (MOVE, or COPY + expunge where MOVE is missing)."""
+    def move(self, uids: list[int], folder: str) -> None:
+        """Move messages out of the inbox (MOVE, or COPY + expunge where MOVE is missing)."""
         folder = self.folder(folder)
-        if self._guard(self.client.has_capability, "MOVE"):
-            self._guard(self.client.move, [uid], folder)
+        if not uids:
             return
-        self._guard(self.client.copy, [uid], folder)
-        self._guard(self.client.delete_messages, [uid])
-        self._guard(self.client.uid_expunge, [uid])
+        if self._guard(self.client.has_capability, "MOVE"):
+            self._guard(self.client.move, uids, folder)
+            return
+        self._guard(self.client.copy, uids, folder)
+        self._guard(self.client.delete_messages, uids)
+        self._guard(self.client.uid_expunge, uids)
 
     def supports_idle(self) -> bool:
         return bool(self._guard(self.client.has_capability, "IDLE"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email.header
+import email.parser
+import email.policy
 import email.utils
 import re
 import unicodedata
@@ -173,6 +175,13 @@ def parse_email(msg: EmailMessage) -> InboundMessage:
         forwarded=walker.forwarded,
         defects=[type(d).__name__ for d in parsed.defects_categories or []] if parsed.has_defects else [],
     )
+
+
+def parse_headers(data: bytes) -> tuple[str, str, str]:
+    """(Message-ID, sender address, subject) from the header block only: what recording needs."""
+    head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
+    return ((_message_ids(str(head.get("message-id", ""))) or [""])[0],
+            _address(str(head.get("from", "")))[1], decode_header_text(head.get("subject")))
 
 
 def parse_message(data: bytes) -> InboundMessage:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from intake.errors import MailboxUnavailable, OutboxUnavailable
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
-from intake.message import parse_message
+from intake.message import parse_headers, parse_message
 from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import PipelineSettings, decide
@@ -55,9 +55,8 @@ class Worker:
         """Put the bytes on disk (fsynced), then record them; nothing else happens before this."""
         sha, path = self.spool.put_message(raw.data)
         try:
-            inbound = parse_message(raw.data)
-            headers = (inbound.message_id, inbound.sender, inbound.subject)
-        except Exception as err:  # noqa: BLE001 - a mail that cannot even be parsed is still recorded
+            headers = parse_headers(raw.data)
+        except Exception as err:  # noqa: BLE001 - a mail whose headers cannot be read is still recorded
             log.warning("headers unreadable in %s: %s", sha, err)
             headers = ("", "", "")
         with session(self.engine) as db:
@@ -154,25 +153,34 @@ class Worker:
             count = 0
             for raw in mailbox.fetch(mailbox.uids_after(last)):
                 self.ingest(raw)
-                with session(self.engine) as db:
-                    records.save_checkpoint(db, folder, mailbox.uidvalidity, raw.uid or 0)
                 count += 1
+                # The checkpoint only saves a SEARCH: UIDs at or below it are found by their
+                # (folder, UIDVALIDITY, UID) record anyway, so it may lag behind a crash safely.
+                if count % self.settings.imap.fetch_batch == 0:
+                    self._checkpoint(folder, mailbox.uidvalidity, raw.uid or 0)
+            if count:
+                self._checkpoint(folder, mailbox.uidvalidity, raw.uid or 0)
             self.process_pending()
             self.flush()
             self._move_done(mailbox)
             return count
 
+    def _checkpoint(self, folder: str, uidvalidity: int, uid: int) -> None:
+        with session(self.engine) as db:
+            records.save_checkpoint(db, folder, uidvalidity, uid)
+
     def _move_done(self, mailbox: Mailbox) -> None:
+        """Move decided mail out of the inbox, one MOVE per target folder and batch."""
         imap = self.settings.imap
         with session(self.engine) as db:
-            decided = records.not_moved(db, imap.inbox, mailbox.uidvalidity)
-        for row in decided:
-            if row.uid is None:
-                continue
-            target = imap.quarantine_folder if row.outcome == Outcome.quarantined else imap.processed_folder
-            mailbox.move(row.uid, target)
-            with session(self.engine) as db:
-                records.mark_moved(db, row)
+            decided = [r for r in records.not_moved(db, imap.inbox, mailbox.uidvalidity) if r.uid is not None]
+        for target in (imap.processed_folder, imap.quarantine_folder):
+            rows = [r for r in decided if (r.outcome == Outcome.quarantined) == (target == imap.quarantine_folder)]
+            for start in range(0, len(rows), imap.fetch_batch):
+                batch = rows[start:start + imap.fetch_batch]
+                mailbox.move([r.uid for r in batch if r.uid is not None], target)
+                with session(self.engine) as db:
+                    records.mark_moved(db, batch)
 
     def run_once(self) -> int:
         """One connection, one sync; what `dhtt run --once` and the scheduled poll do."""

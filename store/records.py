@@ -190,11 +190,13 @@ def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None)
     db.commit()
 
 
-def mark_moved(db: Session, message: Message) -> None:
-    message.moved = True
-    message.status = "done"
-    db.add(message)
-    log_event(db, "moved", message.id)
+def mark_moved(db: Session, messages: list[Message]) -> None:
+    """Note that these messages left the inbox. Commits."""
+    for message in messages:
+        message.moved = True
+        message.status = "done"
+        db.add(message)
+        log_event(db, "moved", message.id)
     db.commit()
 
 
