@@ -30,6 +30,7 @@ MAX_COLS = 60
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 Row = list[str]
+Fill = dict[tuple[int, int], Cell | MergedCell]  # covered position → the merge's top cell
 
 
 class XlsxParser:
@@ -93,13 +94,13 @@ def sheet_rows(ws: Worksheet) -> tuple[list[Row], bool]:
     return rows, legacy
 
 
-def _vertical_merge_fill(ws: Worksheet) -> dict[tuple[int, int], Cell]:
+def _vertical_merge_fill(ws: Worksheet) -> Fill:
     """Map each cell below the top of a vertical merge to the merge's top-left cell.
 
     Horizontal merges (title rows, wide headers) are not copied across, so a title stays one
     cell and a header label is not repeated in several columns.
     """
-    fill: dict[tuple[int, int], Cell] = {}
+    fill: Fill = {}
     for rng in ws.merged_cells.ranges:
         if rng.min_row == rng.max_row:
             continue
@@ -109,7 +110,7 @@ def _vertical_merge_fill(ws: Worksheet) -> dict[tuple[int, int], Cell]:
     return fill
 
 
-def _cell_text(cell: Cell | MergedCell, fill: dict[tuple[int, int], Cell]) -> tuple[str, bool]:
+def _cell_text(cell: Cell | MergedCell, fill: Fill) -> tuple[str, bool]:
     """The cell's display text, with its hyperlink target appended, converted from TCVN3/VNI."""
     source = fill.get((cell.row, cell.column), cell) if cell.row and cell.column else cell
     if isinstance(source, MergedCell):
