@@ -1,0 +1,31 @@
+"""What every report job needs from the configuration, gathered once from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from intake.quota import QuotaRules
+from intake.replies import ReplySettings
+from reports.config import ReportSettings
+from settings import Settings
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    reports: ReportSettings
+    replies: ReplySettings
+    timezone: ZoneInfo
+    staff: list[str]
+    report_dir: Path
+    rules: QuotaRules = field(default_factory=QuotaRules)
+
+
+def report_context(settings: Settings, reports: ReportSettings | None = None) -> ReportContext:
+    """The context for these settings; [reports] is read from Settings once it carries that section."""
+    reports = reports or getattr(settings, "reports", None) or ReportSettings()
+    replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
+                            message_id_domain=settings.intake.message_id_domain)
+    return ReportContext(reports=reports, replies=replies, timezone=ZoneInfo(settings.intake.timezone),
+                         staff=list(settings.intake.staff), report_dir=settings.path(reports.report_dir))

@@ -1,0 +1,63 @@
+"""Shared look of the Excel reports: the agency heading rows, bold heads, borders, widths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.config import ReportSettings
+
+FONT = "Times New Roman"
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEAD_FILL = PatternFill("solid", fgColor="EDEDED")
+GROUP_FILL = PatternFill("solid", fgColor="F5F5F5")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def heading_rows(sheet: Worksheet, settings: ReportSettings, title: str, note: str, columns: int) -> int:
+    """Agency, title and note across the sheet's columns; returns the next free row."""
+    lines = [(settings.agency_parent.upper(), False, 12), (settings.agency.upper(), True, 12),
+             (title, True, 14), (note, False, 12)]
+    for row, (text, bold, size) in enumerate(lines, start=1):
+        sheet.cell(row=row, column=1, value=text).font = Font(name=FONT, bold=bold, size=size,
+                                                              italic=row == 4)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="left" if row < 3 else "center")
+    return len(lines) + 2
+
+
+def head_row(sheet: Worksheet, row: int, heads: Sequence[str], widths: Sequence[float]) -> None:
+    for column, (head, width) in enumerate(zip(heads, widths), start=1):
+        cell = sheet.cell(row=row, column=column, value=head)
+        cell.font, cell.fill, cell.border, cell.alignment = Font(name=FONT, bold=True), HEAD_FILL, BORDER, CENTER
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+
+
+def body_row(sheet: Worksheet, row: int, values: Sequence[object], centered: Sequence[int] = ()) -> None:
+    font = Font(name=FONT)
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column, value=value)
+        cell.font, cell.border = font, BORDER
+        cell.alignment = CENTER if column - 1 in centered else WRAP
+
+
+def group_row(sheet: Worksheet, row: int, text: str, columns: int) -> None:
+    cell = sheet.cell(row=row, column=1, value=text)
+    cell.font, cell.fill = Font(name=FONT, bold=True), GROUP_FILL
+    for column in range(1, columns + 1):
+        sheet.cell(row=row, column=column).border = BORDER
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+
+
+def landscape(sheet: Worksheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
