@@ -1,0 +1,126 @@
+"""`dhtt report|period|digest|remind|template`: the Sở's side from the console. Help texts in Vietnamese."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from sqlalchemy.engine import Engine
+
+from intake.quarters import split_quarter
+from reports.context import ReportContext, report_context
+from reports.digest import build_digest
+from reports.digest_mail import digest_key, digest_mail, send_digest
+from reports.period import period_data, plan_quarters, school_year_quarters
+from reports.period_report import write_period_reports
+from reports.quarterly import load_quarter, write_quarter_reports
+from reports.reminders import send_reminders
+from reports.template_docx import FILENAME, template_bytes
+from settings import ConfigError, Settings, load_settings
+from store.db import open_database, session
+from store.errors import StoreError
+from store.units import UnitDirectory, load_units
+
+app = typer.Typer(help="Báo cáo, thư tổng hợp, thư nhắc và mẫu phiếu gương điển hình tiên tiến.",
+                  no_args_is_help=True, add_completion=False)
+ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
+
+
+def _open(config: Path) -> tuple[Settings, Engine, UnitDirectory, ReportContext]:
+    try:
+        settings = load_settings(config)
+        engine = open_database(settings.database.url, settings.database.echo)
+        units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
+    except (ConfigError, StoreError) as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
+    return settings, engine, units, report_context(settings)
+
+
+def _today(ctx: ReportContext) -> datetime:
+    return datetime.now(UTC).astimezone(ctx.timezone)
+
+
+@app.command()
+def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần lập danh sách, ví dụ 2024-Q2."),
+           out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp (mặc định: report_dir trong cấu hình)."),
+           config: Path = ConfigOption) -> None:
+    """Lập danh sách gương điển hình tiên tiến của một quý (Word và Excel)."""
+    try:
+        split_quarter(quarter)
+    except ValueError:
+        typer.echo("error: --quarter phải có dạng NĂM-QSỐ, ví dụ 2024-Q2", err=True)
+        raise typer.Exit(2) from None
+    _, engine, units, ctx = _open(config)
+    data = load_quarter(engine, quarter, units, ctx)
+    for path in write_quarter_reports(data, ctx, out or ctx.report_dir, _today(ctx).date()):
+        typer.echo(f"Đã ghi {path}")
+
+
+@app.command()
+def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2024-2025."),
+           plan: bool = typer.Option(False, "--plan", help="Cả giai đoạn 2023-2025 của Kế hoạch."),
+           out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp."),
+           config: Path = ConfigOption) -> None:
+    """Báo cáo chung toàn ngành theo năm học hoặc cả giai đoạn (Word và Excel)."""
+    if bool(year) == plan:
+        typer.echo("error: chọn một trong hai: --year 2024-2025 hoặc --plan", err=True)
+        raise typer.Exit(2)
+    try:
+        quarters = plan_quarters() if plan else school_year_quarters(year)
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    title, stem = ("GIAI ĐOẠN 2023-2025", "bao-cao-giai-doan-2023-2025") if plan else (
+        f"NĂM HỌC {year}", f"bao-cao-nam-hoc-{year}")
+    _, engine, units, ctx = _open(config)
+    with session(engine) as db:
+        data = period_data(db, title, quarters, units, ctx.rules)
+    for path in write_period_reports(data, ctx.reports, _today(ctx).date(), out or ctx.report_dir, stem):
+        typer.echo(f"Đã ghi {path}")
+
+
+@app.command()
+def digest(now: bool = typer.Option(False, "--now", help="Lập ngay thư tổng hợp và in ra (không gửi)."),
+           dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in nội dung, không gửi."),
+           config: Path = ConfigOption) -> None:
+    """Thư tổng hợp gửi cán bộ phụ trách: hồ sơ mới, chờ xác minh, bị trả lại, chỉ tiêu của quý."""
+    _, engine, units, ctx = _open(config)
+    moment = datetime.now(UTC)
+    if now or dry_run:
+        with session(engine) as db:
+            data = build_digest(db, moment, units, ctx)
+        mail = digest_mail(data, ctx, digest_key(moment, ctx), with_chart=False)
+        typer.echo(f"Gửi tới: {', '.join(mail.to) or '(chưa cấu hình intake.staff)'}\nTiêu đề: {mail.subject}\n")
+        typer.echo(mail.text)
+        return
+    if not ctx.staff:
+        typer.echo("error: chưa cấu hình địa chỉ cán bộ nhận thư (intake.staff)", err=True)
+        raise typer.Exit(2)
+    send_digest(engine, units, ctx, moment)
+    typer.echo(f"Đã đưa thư tổng hợp vào hàng đợi gửi tới {', '.join(ctx.staff)}.")
+
+
+@app.command()
+def remind(dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ liệt kê thư nhắc sẽ gửi, không gửi."),
+           config: Path = ConfigOption) -> None:
+    """Thư nhắc các đơn vị chưa đủ chỉ tiêu của quý (mỗi đơn vị một lần trong quý)."""
+    _, engine, units, ctx = _open(config)
+    mails = send_reminders(engine, units, ctx, datetime.now(UTC), dry_run=dry_run)
+    verb = "Sẽ gửi" if dry_run else "Đã đưa vào hàng đợi"
+    typer.echo(f"{verb} {len(mails)} thư nhắc.")
+    for mail in mails:
+        typer.echo(f"- {', '.join(mail.to)}: {mail.subject}")
+
+
+@app.command()
+def template(out: Path = typer.Option(Path(FILENAME), "--out", "-o", help="Tệp .docx cần ghi."),
+             config: Path = ConfigOption) -> None:
+    """Ghi mẫu phiếu giới thiệu gương điển hình tiên tiến (.docx)."""
+    # The template needs no database: without a config file the shipped defaults are used.
+    settings = load_settings(config) if config.exists() else Settings()
+    ctx = report_context(settings)
+    data = template_bytes(ctx.reports, ctx.replies.sender)
+    out.write_bytes(data)
+    typer.echo(f"Đã ghi {out}")

@@ -1,0 +1,83 @@
+"""The nomination template units fill in: a two-column label | value form the parsers read back exactly."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
+
+from reports import docx_layout as layout
+from reports.config import ReportSettings
+
+TITLE = "PHIẾU GIỚI THIỆU GƯƠNG ĐIỂN HÌNH TIÊN TIẾN"
+FILENAME = "Mau-phieu-gioi-thieu-guong-dien-hinh-tien-tien.docx"
+
+# (field, label, guidance): labels are synonyms from parsers.labels, so a filled form reads back
+# field for field. Guidance goes under the table, never in a value cell: a blank form sent back
+# must not read as a nomination.
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("quarter", "Quý", "Ghi quý đề xuất, ví dụ Quý II năm 2024"),
+    ("kind", "Cá nhân/Tập thể", "Ghi Cá nhân hoặc Tập thể"),
+    ("category", "Đối tượng", "Ghi một trong các đối tượng Cán bộ quản lý, Nhà giáo, Người lao động, "
+                              "Học sinh/học viên, Tập thể"),
+    ("name", "Họ và tên", "Ghi họ và tên đầy đủ, có dấu; với tập thể ghi tên tập thể"),
+    ("birth_date", "Ngày sinh", "Ghi ngày, tháng, năm sinh (với cá nhân)"),
+    ("gender", "Giới tính", "Ghi Nam hoặc Nữ (với cá nhân)"),
+    ("position", "Chức vụ", "Ghi chức vụ, ví dụ Giáo viên, Tổ trưởng chuyên môn; với học sinh ghi lớp"),
+    ("workplace", "Đơn vị công tác", "Ghi tên đầy đủ của trường, đơn vị nơi công tác, học tập"),
+    ("school_level", "Cấp học", "Ghi Mầm non, Tiểu học, THCS, THPT hoặc GDNN-GDTX"),
+    ("summary", "Tóm tắt thành tích nổi bật", "Ghi các thành tích nổi bật, mỗi ý một dòng bắt đầu bằng dấu gạch ngang"),
+    ("innovations", "Sáng kiến, sản phẩm đổi mới sáng tạo", "Ghi tên sáng kiến, đề tài, sản phẩm và cấp công nhận"),
+    ("awards", "Các hình thức đã được khen thưởng", "Ghi danh hiệu thi đua, hình thức khen thưởng và năm"),
+    ("links", "Minh chứng", "Ghi đường liên kết (Google Drive, YouTube, trang web của trường) đã mở quyền "
+                            "xem; tệp minh chứng đính kèm cùng thư"),
+)
+LABEL_WIDTH_CM = 5.5
+_GREY = RGBColor(0x70, 0x70, 0x70)  # guidance text, so nobody takes it for a value
+
+
+def _instructions(doc: DocxDocument, mailbox: str) -> None:
+    notes = (
+        "Mỗi gương điển hình tiên tiến lập 01 phiếu; không thay đổi nội dung cột bên trái.",
+        f"Gửi phiếu (định dạng .docx) kèm các tệp minh chứng qua thư điện tử về địa chỉ {mailbox}, "
+        "hạn cuối ngày 20 của tháng cuối mỗi quý.",
+        "Minh chứng gồm bản chụp, bản scan giấy khen, bằng khen, quyết định công nhận, sản phẩm đổi mới, sáng tạo… "
+        "hoặc đường liên kết đã mở quyền xem.",
+    )
+    layout.para(doc, "Hướng dẫn ghi phiếu:", bold=True, italic=True, size=12).paragraph_format.space_before = Pt(12)
+    for note in notes:
+        layout.para(doc, f"- {note}", italic=True, size=12)
+    # Guidance has no colon, so no line of it reads as "Label: value" when a form is parsed.
+    for number, (_field, _label, guidance) in enumerate(FIELDS, start=1):
+        layout.para(doc, f"({number}) {guidance}.", italic=True, size=12).runs[-1].font.color.rgb = _GREY
+
+
+def build_template(settings: ReportSettings, mailbox: str, values: Mapping[str, str] | None = None) -> DocxDocument:
+    """The form, blank (with guidance in grey italics) or filled with `values` by field name."""
+    doc = layout.new_document(landscape=False)
+    section = doc.sections[0]
+    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    layout.para(doc, settings.agency_parent.upper(), size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    layout.para(doc, settings.agency.upper(), bold=True, size=12)
+    layout.title(doc, [TITLE], "(Kèm theo thư gửi Sở Giáo dục và Đào tạo qua thư điện tử)")
+    width = layout.text_width_cm(doc)
+    table = layout.grid(doc, ("Nội dung", "Thông tin"), (LABEL_WIDTH_CM, width - LABEL_WIDTH_CM), len(FIELDS))
+    for row, (field, label, guidance) in zip(table.rows[1:], FIELDS):
+        label_cell, value_cell = row.cells
+        layout.write(label_cell.paragraphs[0], label, bold=True, size=13)
+        layout.write(label_cell.paragraphs[0], f" ({FIELDS.index((field, label, guidance)) + 1})", size=10)
+        lines = ((values or {}).get(field) or "").split("\n")
+        layout.write(value_cell.paragraphs[0], lines[0], size=13)
+        for line in lines[1:]:
+            layout.para(value_cell, line, size=13)
+    _instructions(doc, mailbox)
+    return doc
+
+
+def template_bytes(settings: ReportSettings, mailbox: str, values: Mapping[str, str] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    build_template(settings, mailbox, values).save(buffer)
+    return buffer.getvalue()
