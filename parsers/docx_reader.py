@@ -12,23 +12,25 @@ from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
 from lxml import etree  # type: ignore[import-untyped]  # no stubs; only its error type is used
 
 from parsers.errors import UnreadableDocument
 from parsers.legacy_charset import convert_legacy
 from parsers.vntext import find_links, nfc
+from parsers.wordml import (
+    GRID_BEFORE_PATH, GRID_SPAN_PATH, MC_FALLBACK, PSTYLE_PATH, R_ID, V_MERGE_PATH, W_BR, W_CR,
+    W_CUSTOM_XML, W_HYPERLINK, W_INSTR_TEXT, W_NO_BREAK_HYPHEN, W_P, W_R, W_SDT, W_SDT_CONTENT,
+    W_T, W_TAB, W_TBL, W_TC, W_TR, W_TXBX_CONTENT, W_VAL, run_font, style_fonts)
 
 # python-docx parses every part with lxml's XMLParser(resolve_entities=False), and lxml leaves
 # network access off: a DOCTYPE entity or external reference in a hostile file is not expanded.
 
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _HYPERLINK_FIELD = re.compile(r'HYPERLINK\s+"([^"]+)"')
 # Legacy font families: ABC/TCVN3 ".VnTime", ".VnTimeH", "VnArial" and VNI "VNI-Times". Only runs
 # in these fonts are converted by name; other text goes through whole-document detection once.
 _LEGACY_FONT = re.compile(r"^(?:\.?Vn[A-Z0-9]|VNI[-_ ])", re.IGNORECASE)
-_TEXT_TAGS = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
-              qn("w:noBreakHyphen"): "-"}
+_TEXT_TAGS = {W_T: None, W_TAB: "\t", W_BR: "\n", W_CR: "\n",
+              W_NO_BREAK_HYPHEN: "-"}
 
 
 @dataclass
@@ -69,24 +71,23 @@ class _Walker:
     def blocks(self, container: Any) -> Iterator[Block]:
         """Yield the blocks of a body, cell, header or text box, in order."""
         for child in container.iterchildren():
-            if child.tag == qn("w:p"):
+            if child.tag == W_P:
                 yield Block(text=self.paragraph_text(child))
                 for box in _text_boxes(child):
                     yield from self.blocks(box)
-            elif child.tag == qn("w:tbl"):
+            elif child.tag == W_TBL:
                 yield Block(rows=self.table_rows(child))
                 for nested in _nested_tables(child):
                     yield Block(rows=self.table_rows(nested))
-            elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
-                yield from self.blocks(child.find(qn("w:sdtContent")) if child.tag == qn(
-                    "w:sdt") else child)
+            elif child.tag in (W_SDT, W_SDT_CONTENT, W_CUSTOM_XML):
+                yield from self.blocks(child.find(W_SDT_CONTENT) if child.tag == W_SDT else child)
 
     def paragraph_text(self, p: Any) -> str:
         """The paragraph's text, hyperlink targets appended, text boxes left out."""
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        p_font = self.styles.get(style.get(qn("w:val"), "")) if style is not None else None
+        style = p.find(PSTYLE_PATH)
+        p_font = self.styles.get(style.get(W_VAL, "")) if style is not None else None
         out: list[str] = []
-        for run in p.iter(qn("w:r")):
+        for run in p.iter(W_R):
             if _inside_box(run, p):
                 continue
             out.append(self._run_text(run, p_font))
@@ -97,9 +98,9 @@ class _Walker:
         """A run's text, converted when its font is a legacy one (.VnTime, VNI-Times)."""
         text = "".join(_TEXT_TAGS[el.tag] or (el.text or "") for el in run.iterchildren()
                        if el.tag in _TEXT_TAGS)
-        for instr in run.iter(qn("w:instrText")):
+        for instr in run.iter(W_INSTR_TEXT):
             self._add_links(_HYPERLINK_FIELD.findall(instr.text or ""))
-        font = _run_font(run, self.styles) or p_font or self.default_font
+        font = run_font(run, self.styles) or p_font or self.default_font
         if text and font and _LEGACY_FONT.match(font):
             text, converted = convert_legacy(text, hint=font)
             self.legacy = self.legacy or converted
@@ -108,14 +109,14 @@ class _Walker:
     def _link_after(self, run: Any) -> str:
         """The target of a hyperlink, appended after its last run unless already visible."""
         parent = run.getparent()
-        if parent is None or parent.tag != qn("w:hyperlink") or parent.findall(qn("w:r"))[-1] is not run:
+        if parent is None or parent.tag != W_HYPERLINK or parent.findall(W_R)[-1] is not run:
             return ""
-        rel = self.rels.get(parent.get(qn("r:id"), ""))
+        rel = self.rels.get(parent.get(R_ID, ""))
         if rel is None:
             return ""
         target = str(rel.target_ref)
         self._add_links([target])
-        shown = "".join(t.text or "" for t in parent.iter(qn("w:t")))
+        shown = "".join(t.text or "" for t in parent.iter(W_T))
         return "" if target in shown else f" {target}"
 
     def _add_links(self, targets: list[str]) -> None:
@@ -126,9 +127,9 @@ class _Walker:
     def table_rows(self, tbl: Any) -> list[list[Cell]]:
         """The table as a grid: merged cells repeat their key and text in every position."""
         grid: list[list[Cell]] = []
-        for tr in tbl.iterchildren(qn("w:tr")):
+        for tr in tbl.iterchildren(W_TR):
             row: list[Cell] = [Cell(-1 - len(grid) * 1000 - i, "") for i in range(_grid_before(tr))]
-            for tc in tr.iterchildren(qn("w:tc")):
+            for tc in tr.iterchildren(W_TC):
                 cell = self._cell(tc, grid, len(row))
                 row.extend([cell] * _grid_span(tc))
             grid.append(row)
@@ -136,8 +137,8 @@ class _Walker:
 
     def _cell(self, tc: Any, grid: list[list[Cell]], column: int) -> Cell:
         """A cell, or the cell above it when this one continues a vertical merge."""
-        merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-        if merge is not None and merge.get(qn("w:val"), "continue") == "continue" and grid:
+        merge = tc.find(V_MERGE_PATH)
+        if merge is not None and merge.get(W_VAL, "continue") == "continue" and grid:
             above = grid[-1]
             if column < len(above):
                 return above[column]
@@ -157,20 +158,20 @@ def unique_cells(row: list[Cell]) -> list[Cell]:
 
 
 def _grid_span(tc: Any) -> int:
-    span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-    return max(1, int(span.get(qn("w:val"), "1"))) if span is not None else 1
+    span = tc.find(GRID_SPAN_PATH)
+    return max(1, int(span.get(W_VAL, "1"))) if span is not None else 1
 
 
 def _grid_before(tr: Any) -> int:
-    before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
-    return int(before.get(qn("w:val"), "0")) if before is not None else 0
+    before = tr.find(GRID_BEFORE_PATH)
+    return int(before.get(W_VAL, "0")) if before is not None else 0
 
 
 def _inside_box(el: Any, stop: Any) -> bool:
     """True when `el` sits in a text box (read separately) or a compatibility fallback copy."""
     parent = el.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag in (qn("w:txbxContent"), _MC_FALLBACK):
+        if parent.tag in (W_TXBX_CONTENT, MC_FALLBACK):
             return True
         parent = parent.getparent()
     return False
@@ -178,26 +179,12 @@ def _inside_box(el: Any, stop: Any) -> bool:
 
 def _text_boxes(p: Any) -> list[Any]:
     """Text boxes anchored in a paragraph, each once (Word also writes a VML fallback copy)."""
-    return [box for box in p.iter(qn("w:txbxContent")) if not _inside_box(box, p)]
+    return [box for box in p.iter(W_TXBX_CONTENT) if not _inside_box(box, p)]
 
 
 def _nested_tables(tbl: Any) -> list[Any]:
     """Tables inside this table's cells, so forms laid out inside a frame table are seen."""
-    return [t for t in tbl.iter(qn("w:tbl")) if t is not tbl]
-
-
-def _run_font(run: Any, styles: dict[str, str]) -> str | None:
-    """The font a run names directly or through its character style."""
-    props = run.find(qn("w:rPr"))
-    if props is None:
-        return None
-    fonts = props.find(qn("w:rFonts"))
-    if fonts is not None:
-        name = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
-        if name:
-            return str(name)
-    style = props.find(qn("w:rStyle"))
-    return styles.get(style.get(qn("w:val"), "")) if style is not None else None
+    return [t for t in tbl.iter(W_TBL) if t is not tbl]
 
 
 def _open(data: bytes, filename: str) -> Any:
@@ -207,37 +194,6 @@ def _open(data: bytes, filename: str) -> Any:
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError,
             etree.XMLSyntaxError, EOFError, OSError) as exc:
         raise UnreadableDocument(filename, f"not a readable .docx: {exc}") from exc
-
-
-def _style_fonts(document: Any) -> tuple[str | None, dict[str, str]]:
-    """The document's default font and each style's font (inherited through basedOn).
-
-    Read straight from styles.xml: python-docx's style objects resolve basedOn with an XPath
-    query per step, which made this the slowest part of reading a whole document.
-    """
-    root = document.styles.element
-    default = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
-    default_font = (default.get(qn("w:ascii")) or default.get(qn("w:hAnsi"))) if default is not None else None
-    own: dict[str, str | None] = {}
-    parent: dict[str, str] = {}
-    for style in root.iterfind(qn("w:style")):
-        style_id = style.get(qn("w:styleId"), "")
-        fonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-        own[style_id] = (fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))) if fonts is not None else None
-        based = style.find(qn("w:basedOn"))
-        if based is not None:
-            parent[style_id] = based.get(qn("w:val"), "")
-    fonts_by_style: dict[str, str] = {}
-    for style_id in own:
-        current, name = style_id, None
-        for _ in range(10):  # basedOn chains are short; the bound stops a cyclic one
-            name = own.get(current)
-            if name or current not in parent:
-                break
-            current = parent[current]
-        if name:
-            fonts_by_style[style_id] = name
-    return default_font, fonts_by_style
 
 
 def _convert_detected(blocks: list[Block]) -> bool:
@@ -267,7 +223,7 @@ def _map_text(blocks: list[Block], convert: Callable[[str], str]) -> None:
 def read_docx(data: bytes, filename: str) -> DocxContent:
     """Return the blocks of a .docx: page headers first, then the body in reading order."""
     document = _open(data, filename)
-    default_font, styles = _style_fonts(document)
+    default_font, styles = style_fonts(document.styles.element)
     blocks: list[Block] = []
     links: list[str] = []
     legacy = False

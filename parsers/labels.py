@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from parsers.vntext import fold
+from parsers.vntext import fold, short_cache
 
 # Field name → the labels that mean it. "links" collects evidence links and "quarter" is a
 # document-level value; every other key is a NominationDraft field.
@@ -78,6 +78,7 @@ def _table() -> dict[str, str]:
     return table
 
 
+@short_cache
 def clean_label(text: str) -> str:
     """Fold a label and drop what varies around it: bullets, numbering, notes in parentheses."""
     text = _LEAD.sub("", text.strip())
@@ -87,8 +88,13 @@ def clean_label(text: str) -> str:
     return unbracketed if unbracketed and unbracketed not in ("", folded) else folded
 
 
+@short_cache
 def _lookup(text: str) -> str | None:
-    """Return the table entry for `text`: a field, "" for a known ignored label, or None."""
+    """Return the table entry for `text`: a field, "" for a known ignored label, or None.
+
+    Cached: list headers and form labels repeat across rows and documents, and every table
+    cell is tried as a label.
+    """
     key = clean_label(text)
     if not key or len(key.split()) > _MAX_LABEL_WORDS:
         return None
@@ -96,8 +102,15 @@ def _lookup(text: str) -> str | None:
     for candidate in (key, fold(_LEAD.sub("", text).rstrip(": "))):
         if candidate in table:
             return table[candidate]
+    return _fuzzy(key)
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy(key: str) -> str | None:
+    """The field of the synonym `key` is a small typo of, or None (rapidfuzz, cached by key)."""
     if len(key) < 6 or key.isdigit():
         return None  # too short to tell a typo from a different word
+    table = _table()
     cutoff = _FUZZY_CUTOFF_LONG if len(key) >= _LONG_LABEL else _FUZZY_CUTOFF
     found = process.extractOne(key, table.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
     return table[found[0]] if found else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 # The tables are written by hand: no maintained PyPI package converts TCVN3 or VNI, and both
 # encodings are small, frozen byte tables (TCVN 5712:1993 "VN3" as used by the ABC .Vn fonts,
@@ -147,19 +148,28 @@ def _is_ambiguous(token: str) -> bool:
 def _tally(text: str, decode: _Decoder, keys: frozenset[str]) -> tuple[int, int, int, bool]:
     """Count tokens that decode to Vietnamese, tokens that do not, native Unicode tokens, and
     whether a good token has a Latin-1 symbol inside a word (a sign no Western text gives)."""
-    good = bad = native = 0
-    strong = False
+    counts = {"good": 0, "bad": 0, "native": 0, "strong": 0, "": 0}
     for token in _TOKEN.findall(text):
-        if _NATIVE.search(token):
-            native += 1
-        elif _is_candidate(token, keys) and not _is_ambiguous(token):
-            converted, complete = decode(token)
-            if complete and is_syllable(converted):
-                good += 1
-                strong = strong or _SYMBOL_INSIDE.search(token) is not None
-            elif not (complete and converted.isupper()):  # acronyms such as GDĐT are neutral
-                bad += 1
-    return good, bad, native, strong
+        counts[_verdict(token, decode, keys)] += 1
+    good = counts["good"] + counts["strong"]
+    return good, counts["bad"], counts["native"], counts["strong"] > 0
+
+
+@lru_cache(maxsize=16384)
+def _verdict(token: str, decode: _Decoder, keys: frozenset[str]) -> str:
+    """What one token says about the encoding: "native", "good", "strong" (good, with a symbol
+    inside the word), "bad" or "" (no evidence). Cached: words repeat across a document, and
+    detection runs on every document and spreadsheet cell."""
+    if _NATIVE.search(token):
+        return "native"
+    if not _is_candidate(token, keys) or _is_ambiguous(token):
+        return ""
+    converted, complete = decode(token)
+    if complete and is_syllable(converted):
+        return "strong" if _SYMBOL_INSIDE.search(token) is not None else "good"
+    if complete and converted.isupper():
+        return ""  # acronyms such as GDĐT are neutral
+    return "bad"
 
 
 def _convert_tokens(text: str, decode: _Decoder) -> str:
