@@ -181,6 +181,8 @@ def fill_row(cells: Sequence[_Cell], values: Sequence[str], centered: Sequence[i
     for index, (cell, value) in enumerate(zip(cells, values)):
         if widths_cm:
             cell.width = Cm(widths_cm[index])
+        if not value:
+            continue  # an empty run would survive a merge as a blank line
         write(cell.paragraphs[0], value, size=size,
               align=WD_ALIGN_PARAGRAPH.CENTER if index in centered else None)
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
 from intake import wording
 from reports import docx_layout as layout
@@ -76,7 +77,8 @@ def _quota_table(doc: DocxDocument, data: QuarterData) -> None:
         span = len(quota.status.lines)
         if span > 1:  # a Phòng GDĐT: its name and result span its school levels
             for column in (0, 1, 6):
-                rows[start].cells[column].merge(rows[start + span - 1].cells[column])
+                merged = rows[start].cells[column].merge(rows[start + span - 1].cells[column])
+                merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         start += span
 
 

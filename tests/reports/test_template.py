@@ -1,0 +1,49 @@
+"""The nomination template: a filled form parses back field for field; a blank one yields nobody."""
+
+from __future__ import annotations
+
+from parsers.models import Category, DocumentInput, Kind, SchoolLevel
+from parsers.registry import parse_document
+from reports.config import ReportSettings
+from reports.mail import DOCX
+from reports.template_docx import template_bytes
+
+MAILBOX = "phongcntt.soninhbinh@moet.edu.vn"
+FILLED = {
+    "quarter": "Quý II năm 2024", "kind": "Cá nhân", "category": "Nhà giáo", "name": "Nguyễn Thị Hồng Nhung",
+    "birth_date": "12/05/1985", "gender": "Nữ", "position": "Giáo viên, Tổ trưởng tổ Ngữ văn",
+    "workplace": "Trường THCS Trường Yên", "school_level": "THCS",
+    "summary": "- Đạt giải Nhất Hội thi giáo viên dạy giỏi cấp tỉnh năm học 2023-2024.\n"
+               "- Hướng dẫn 05 học sinh đạt giải học sinh giỏi cấp tỉnh.",
+    "innovations": "Sáng kiến \"Dạy học đọc hiểu văn bản theo hướng phát triển năng lực\" được công nhận cấp tỉnh",
+    "awards": "Chiến sĩ thi đua cơ sở năm 2023",
+    "links": "https://drive.google.com/drive/folders/1AbCdEf",
+}
+
+
+def _parse(data: bytes):  # type: ignore[no-untyped-def]
+    return parse_document(DocumentInput(filename="phieu.docx", content_type=DOCX, data=data))
+
+
+def test_filled_template_parses_back_exactly() -> None:
+    doc = _parse(template_bytes(ReportSettings(), MAILBOX, FILLED))
+    assert doc.shape == "form" and doc.quarter == "2024-Q2"
+    (n,) = doc.nominations
+    assert (n.kind, n.category, n.school_level) == (Kind.individual, Category.nha_giao, SchoolLevel.thcs)
+    for field in ("name", "birth_date", "gender", "position", "workplace", "summary", "innovations", "awards"):
+        assert getattr(n, field) == FILLED[field], field
+    assert n.links == [FILLED["links"]]
+
+
+def test_collective_template_parses_back() -> None:
+    values = {**FILLED, "kind": "Tập thể", "category": "Tập thể", "name": "Tổ Toán - Tin học",
+              "birth_date": "", "gender": "", "position": "", "school_level": "THPT",
+              "workplace": "Trường THPT Nho Quan A"}
+    (n,) = _parse(template_bytes(ReportSettings(), MAILBOX, values)).nominations
+    assert (n.kind, n.category, n.name, n.school_level) == (Kind.collective, Category.tap_the,
+                                                            "Tổ Toán - Tin học", SchoolLevel.thpt)
+
+
+def test_blank_template_is_not_a_nomination() -> None:
+    doc = _parse(template_bytes(ReportSettings(), MAILBOX))
+    assert doc is not None and doc.nominations == []
