@@ -5,7 +5,7 @@ from __future__ import annotations
 from parsers import labels
 from parsers.docx_reader import Block
 from parsers.docx_table import unique_rows
-from parsers.textform import rows_to_lines
+from parsers.textform import drop_numbering, rows_to_lines
 
 _MIN_FORM_ROWS = 3
 
@@ -13,7 +13,8 @@ _MIN_FORM_ROWS = 3
 def is_form_table(block: Block) -> bool:
     """True for a table with at least three rows that start with a known label."""
     rows = unique_rows(block.rows)
-    labelled = sum(1 for row in rows if len(row) >= 2 and labels.match_label(row[0]))
+    cells = [drop_numbering(row) for row in rows]
+    labelled = sum(1 for row in cells if len(row) >= 2 and labels.match_label(row[0]))
     return labelled >= _MIN_FORM_ROWS
 
 

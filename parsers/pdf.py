@@ -125,6 +125,7 @@ def render_table(rows: Table) -> str:
     """A two-column table as "label: value" lines; a wider one with cells joined by " | "."""
     lines: list[str] = []
     for row in rows:
+        row = textform.drop_numbering(row)
         cells = [c for c in row if c]
         if len(row) == 2 and len(cells) == 2:
             lines.append(f"{cells[0]}: {cells[1]}")

@@ -14,6 +14,7 @@ _HEADING = re.compile(r"^\s*([IVX]{1,4})\s*[.)]\s*(\S.*)$")
 _BULLET = re.compile(r"^\s*(?:[-+*•·–—]|\(?\d{1,2}[.)]|[a-zđ]\))\s*")
 # Several pairs on one line are separated by a wide gap: "Sinh ngày: 16/08/1991    Giới tính: Nam".
 _GAP = re.compile(r"\s{3,}|\t+")
+_ROW_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[a-zđ]|[IVX]{1,4})\s*[.):]?\s*$", re.IGNORECASE)
 _MAX_LABEL_CHARS = 110
 _MAX_RUN_ON = 90  # a scalar value wrapped onto the next line is short; longer lines are prose
 _SECTION_WORDS = (("so luoc", "bio"), ("khen thuong", "awards"), ("thanh tich", "summary"))
@@ -201,12 +202,20 @@ def parse_text(text: str, source: str, shape: str = "text") -> ParsedDocument:
         quarter=quarter_from_text(text))
 
 
+def drop_numbering(cells: list[str]) -> list[str]:
+    """The row without a leading "STT" cell ("1", "2.", "a)", "IV") when a label follows it,
+    so an STT | label | value form reads like a two-column one."""
+    if len(cells) >= 3 and _ROW_NUMBER.match(cells[0]) and labels.is_label(cells[1]):
+        return cells[1:]
+    return cells
+
+
 def rows_to_lines(rows: list[list[str]]) -> list[str]:
     """Render table rows as text lines: label|value cells become "label: value" lines so forms
     read like typed text; other rows become one line with their cells separated by " | "."""
     lines: list[str] = []
     for cells in rows:
-        cells = [c.strip() for c in cells]
+        cells = drop_numbering([c.strip() for c in cells])
         if len(cells) >= 2 and len(cells) % 2 == 0 and all(
                 labels.is_label(c) for c in cells[0::2] if c):
             for label, value in zip(cells[0::2], cells[1::2], strict=True):

@@ -18,6 +18,7 @@ from parsers.archives import ArchiveLimits, list_archive
 from parsers.errors import UnreadableDocument
 from parsers.legacy_charset import convert_legacy
 from parsers.models import DocumentInput, NominationDraft, ParsedDocument
+from parsers.textform import drop_numbering
 
 # openpyxl's read_only mode would stream, but it hides merged ranges and hyperlinks, both of
 # which units use (merged title rows, "Minh chứng" links). So the workbook is loaded in full
@@ -160,14 +161,14 @@ def _merge_sheet(result: ParsedDocument, rows: list[Row], source: str) -> None:
 
 def looks_like_form(rows: list[list[str]]) -> bool:
     """True when most rows of several cells have exactly two: a label | value layout."""
-    widths = [n for n in (sum(1 for c in row if c) for row in rows) if n >= 2]
+    widths = [n for n in (len(drop_numbering([c for c in row if c])) for row in rows) if n >= 2]
     return bool(widths) and widths.count(2) >= 0.6 * len(widths)
 
 
 def _pairs(rows: list[Row]) -> Iterator[tuple[str, str]]:
     """Label|value pairs of a form sheet: first non-empty cell, then the rest of the row."""
     for row in rows:
-        cells = [c for c in row if c]
+        cells = drop_numbering([c for c in row if c])
         if len(cells) >= 2:
             yield cells[0], " ".join(cells[1:])
 
