@@ -106,16 +106,18 @@ def header_block(doc: DocxDocument, settings: ReportSettings, day: date) -> None
     table.autofit = False
     left, right = table.rows[0].cells
     widths = (HEADER_LEFT_CM, width - HEADER_LEFT_CM)
+    for column, cm in zip(table.columns, widths):
+        column.width = Cm(cm)  # LibreOffice lays out by the grid, Word by the cells: set both
     for row in table.rows:
         for cell, cm in zip(row.cells, widths):
             cell.width = Cm(cm)
     center = WD_ALIGN_PARAGRAPH.CENTER
     write(left.paragraphs[0], settings.agency_parent.upper(), size=13, align=center)
     para(left, settings.agency.upper(), bold=True, size=13, align=center)
-    _rule(left, widths[0], 3.0)
+    _rule(left, widths[0], 2.8)
     write(right.paragraphs[0], MOTTO_TOP, bold=True, size=13, align=center)
     para(right, MOTTO, bold=True, size=14, align=center)
-    _rule(right, widths[1], 6.2)
+    _rule(right, widths[1], 6.4)
     number, place = table.rows[1].cells
     write(number.paragraphs[0], f"Số:        /{settings.number_suffix}", size=13, align=center)
     write(place.paragraphs[0], date_line(settings.place, day), italic=True, size=14, align=center)
@@ -233,6 +235,8 @@ def signature(doc: DocxDocument, settings: ReportSettings) -> None:
     no_borders(table)
     left, right = table.rows[0].cells
     width = text_width_cm(doc)
+    for column in table.columns:
+        column.width = Cm(width / 2)
     left.width, right.width = Cm(width / 2), Cm(width / 2)
     write(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
     for line in settings.copies_to:

@@ -16,7 +16,7 @@ from reports.data import ExemplarRow, QuarterData
 
 EXEMPLAR_HEADS = ("STT", "Họ và tên\n(tên tập thể)", "Đối tượng", "Chức vụ, đơn vị công tác", "Cấp học",
                   "Tóm tắt thành tích nổi bật", "Ghi chú")
-EXEMPLAR_WIDTHS = (1.1, 4.0, 2.5, 5.0, 1.9, 7.6, 3.1)
+EXEMPLAR_WIDTHS = (1.3, 4.0, 2.6, 5.0, 1.9, 7.3, 3.1)
 QUOTA_HEADS = ("STT", "Đơn vị", "Cấp học", "Chỉ tiêu", "Đã gửi", "Còn thiếu", "Kết quả")
 QUOTA_WIDTHS = (1.2, 8.8, 4.0, 2.2, 2.2, 2.2, 4.6)
 
@@ -35,9 +35,22 @@ def _note(row: ExemplarRow) -> str:
     return "\n".join(n for n in notes if n)
 
 
+def short_summary(text: str, limit: int) -> str:
+    """The summary's first lines up to about `limit` characters, each line kept as the unit wrote it."""
+    kept: list[str] = []
+    used = 0
+    for line in (ln.strip() for ln in text.splitlines() if ln.strip()):
+        if used + len(line) > limit:
+            kept.append(wording.excerpt(line, max(limit - used, 60)))
+            break
+        kept.append(line)
+        used += len(line)
+    return "\n".join(kept)
+
+
 def exemplar_cells(row: ExemplarRow, number: int, settings: ReportSettings) -> list[str]:
     return [str(number), row.name, words.category_text(row.category), _position(row),
-            wording.level_text(row.school_level), wording.excerpt(row.summary, settings.summary_chars),
+            wording.level_text(row.school_level), short_summary(row.summary, settings.summary_chars),
             _note(row)]
 
 

@@ -6,6 +6,7 @@ import io
 from collections.abc import Mapping
 
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
@@ -36,6 +37,8 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
                             "xem; tệp minh chứng đính kèm cùng thư"),
 )
 LABEL_WIDTH_CM = 5.5
+# Room to write by hand on a printed form; rows still grow with typed text.
+ROW_CM = {"summary": 6.0, "innovations": 2.5, "awards": 2.0, "links": 2.0}
 _GREY = RGBColor(0x70, 0x70, 0x70)  # guidance text, so nobody takes it for a value
 
 
@@ -67,6 +70,7 @@ def build_template(settings: ReportSettings, mailbox: str, values: Mapping[str, 
     table = layout.grid(doc, ("Nội dung", "Thông tin"), (LABEL_WIDTH_CM, width - LABEL_WIDTH_CM), len(FIELDS))
     for row, (field, label, guidance) in zip(table.rows[1:], FIELDS):
         label_cell, value_cell = row.cells
+        row.height, row.height_rule = Cm(ROW_CM.get(field, 0.9)), WD_ROW_HEIGHT_RULE.AT_LEAST
         layout.write(label_cell.paragraphs[0], label, bold=True, size=13)
         layout.write(label_cell.paragraphs[0], f" ({FIELDS.index((field, label, guidance)) + 1})", size=10)
         lines = ((values or {}).get(field) or "").split("\n")
