@@ -213,6 +213,16 @@ def reconcile(config: Path = ConfigOption) -> None:
     raise typer.Exit(0 if report.complete else 1)
 
 
+def _mount_reports() -> None:
+    import reports.cli
+
+    for command in reports.cli.app.registered_commands:
+        app.registered_commands.append(command)
+
+
+_mount_reports()
+
+
 def main() -> None:
     app()
 

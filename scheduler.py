@@ -19,6 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from intake.errors import IntakeError
 from intake.runner import run_forever
 from intake.worker import Worker
+from reports.jobs import register_report_jobs
 from settings import ConfigError, Settings, load_settings
 from store.db import open_database
 from store.errors import StoreError
@@ -47,6 +48,7 @@ def build_scheduler(worker: Worker) -> BackgroundScheduler:
     scheduler.add_job(poll_mailbox, "interval", args=[worker], id="poll_mailbox",
                       seconds=worker.settings.intake.poll_seconds, **common)
     scheduler.add_job(worker.flush, "interval", id="flush_outbox", seconds=60, **common)
+    register_report_jobs(scheduler, worker)
     return scheduler
 
 

@@ -10,17 +10,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from intake.config import ImapSettings, IntakeSettings, SmtpSettings
+from reports.config import ReportSettings
 from store.config import DatabaseSettings
 
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message is one line naming the key."""
-
-
-class ScheduleSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    digest_hour: int = Field(default=7, ge=0, le=23)
-    reconcile_hours: int = Field(default=24, ge=1)
 
 
 class Settings(BaseModel):
@@ -29,7 +24,7 @@ class Settings(BaseModel):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
-    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
     base_dir: Path = Path(".")
 
     def secret(self, env_name: str) -> str | None:

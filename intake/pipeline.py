@@ -192,8 +192,11 @@ def _accept(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo
 
 
 def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, history: History,
-           settings: PipelineSettings) -> Decision:
-    """The outcome of one mail: screening, duplicates, content, sender, quarter, quota."""
+           settings: PipelineSettings, analysis: Analysis | None = None) -> Decision:
+    """The outcome of one mail: screening, duplicates, content, sender, quarter, quota.
+
+    `analysis` is the content of the (inner) mail when it was read ahead of time.
+    """
     robots = screen(msg, settings.screen)
     if robots:
         return _ignored(robots, units.by_address(msg.sender), msg.sender)
@@ -202,7 +205,7 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
         return _duplicate(prior, msg.sender)
     inner, forwarded_by = effective_message(msg, units)
     unit = units.by_address(inner.sender)
-    analysis = analyse(inner, settings.limits)
+    analysis = analysis or analyse(inner, settings.limits)
     if analysis.bomb is not None:
         return Decision(outcome=Outcome.quarantined, reasons=[analysis.bomb], sender=inner.sender,
                         unit_code=unit.code if unit else None, forwarded_by=forwarded_by)

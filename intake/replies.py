@@ -45,7 +45,7 @@ _ENV = Environment(
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
 )
 # Headers we fold ourselves are emitted as given: the stock policy would RFC 2047-encode a long msg-id.
-_POLICY = policy.compat32.clone(linesep="\r\n")
+_POLICY = policy.compat32.clone(linesep="\r\n", max_line_length=None)
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -87,10 +87,12 @@ class OutgoingReply(BaseModel):
         """
         seed = f"{self.message_id}\0{self.text}\0{self.html}".encode()
         msg = MIMEMultipart("alternative", boundary="==dhtt_" + hashlib.sha256(seed).hexdigest()[:32])
-        msg["From"] = formataddr((settings.sender_name, settings.sender), charset="utf-8")
+        # Encoded words are folded here (RFC 2047: at most 75 characters each); the generator
+        # itself does not fold, so long message-ids stay on one line instead of after a break.
+        msg["From"] = formataddr((Header(settings.sender_name, "utf-8").encode(linesep="\r\n"), settings.sender))
         msg["To"] = ", ".join(self.to)
         charset = "us-ascii" if self.subject.isascii() else "utf-8"
-        msg["Subject"] = Header(self.subject, charset, header_name="Subject")
+        msg["Subject"] = Header(self.subject, charset, header_name="Subject").encode(linesep="\r\n")
         msg["Date"] = format_datetime(date)
         # The ids below are checked to be well-formed msg-ids, so nothing can inject a line break.
         msg["Message-ID"] = _only_id(self.message_id)

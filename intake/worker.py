@@ -14,10 +14,11 @@ from sqlmodel import Session, col, select
 from intake.errors import MailboxUnavailable, OutboxUnavailable
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
-from intake.message import parse_headers, parse_message
+from intake.message import parse_headers
 from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import PipelineSettings, decide
+from intake.prefetch import Prepared, Reader, prepare
 from intake.quota import QuotaStatus, quota_status
 from intake.replies import ReplySettings, build_reply
 from intake.screening import ScreenSettings
@@ -49,6 +50,7 @@ class Worker:
         self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
                                      message_id_domain=intake.message_id_domain)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
+        self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb)
 
     # -- recording -------------------------------------------------------------------------
     def ingest(self, raw: RawMessage) -> Message:
@@ -66,7 +68,7 @@ class Worker:
         return row
 
     # -- deciding --------------------------------------------------------------------------
-    def process(self, row: Message) -> None:
+    def process(self, row: Message, prepared: Prepared | Exception | None = None) -> None:
         """Decide one recorded message and queue its reply, in one transaction."""
         with session(self.engine) as db:
             if not records.claim(db, row.id or 0, self.name):
@@ -74,9 +76,13 @@ class Worker:
             message = db.get(Message, row.id)
             assert message is not None
             try:
-                inbound = parse_message(Path(message.spool_path).read_bytes())
+                if prepared is None:
+                    prepared = prepare(message.spool_path, self.units, self.pipeline.limits)
+                if isinstance(prepared, Exception):
+                    raise prepared
+                inbound = prepared.message
                 decision = decide(inbound, _aware(message.received_at), self.units, StoreHistory(db, message),
-                                  self.pipeline)
+                                  self.pipeline, analysis=prepared.analysis)
                 self._save(db, message, inbound, decision)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
                 db.rollback()
@@ -128,8 +134,8 @@ class Worker:
         """Decide whatever was recorded but not decided (left by a crash or a failed attempt)."""
         with session(self.engine) as db:
             waiting = records.undecided(db)
-        for row in waiting:
-            self.process(row)
+        for row, prepared in zip(waiting, self.reader.read([r.spool_path for r in waiting]), strict=True):
+            self.process(row, prepared)
 
     def flush(self) -> int:
         try:

@@ -1,0 +1,123 @@
+"""Reading mail ahead in a child process: MIME and document parsing is CPU-bound and pure, while
+deciding and recording waits on the database, IMAP and SMTP; on two cores they overlap.
+
+The child also runs under a memory limit, so a document that explodes when read takes down a
+disposable process, never the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import resource
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from intake.analysis import Analysis, AnalysisLimits, analyse
+from intake.message import parse_message
+from intake.models import InboundMessage
+from intake.pipeline import effective_message
+from store.units import UnitDirectory
+
+log = logging.getLogger(__name__)
+AHEAD = 8  # messages read ahead of the one being decided: bounds memory, keeps the child busy
+GIVE_UP_AFTER = 3  # reader processes dying on this many mails in a row: read in the worker instead
+
+
+class Prepared(BaseModel):
+    """A message read from the spool and analysed, ready for the decision."""
+
+    message: InboundMessage
+    analysis: Analysis
+
+
+def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits) -> Prepared:
+    """Parse the spooled mail and analyse the submission it carries (the inner mail of a forward)."""
+    message = parse_message(Path(path).read_bytes())
+    inner, _ = effective_message(message, units)
+    return Prepared(message=message, analysis=analyse(inner, limits))
+
+
+def _limit_memory(megabytes: int) -> None:
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class Reader:
+    """Prepares messages in order, `AHEAD` at a time, in one child process (or inline when 0)."""
+
+    def __init__(self, units: UnitDirectory, limits: AnalysisLimits, processes: int, memory_mb: int) -> None:
+        self.units, self.limits = units, limits
+        self.processes, self.memory_mb = processes, memory_mb
+        self._pool: ProcessPoolExecutor | None = None
+        self._deaths = 0
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: the worker has threads (scheduler, IDLE), which a plain fork must not copy.
+            context = multiprocessing.get_context("forkserver")
+            # Preload our own modules, not the caller's __main__ script, into the fork server.
+            context.set_forkserver_preload(["intake.prefetch"])
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=context,
+                                             initializer=_limit_memory, initargs=(self.memory_mb,))
+        return self._pool
+
+    def _submit(self, path: str) -> Future[Prepared]:
+        return self._executor().submit(prepare, path, self.units, self.limits)
+
+    def read(self, paths: list[str]) -> Iterator[Prepared | Exception]:
+        """Each path's Prepared, or the exception reading it raised, in the order given."""
+        if self.processes == 0:
+            for path in paths:
+                yield self._inline(path)
+            return
+        queue = iter(paths)
+        pending: deque[tuple[str, Future[Prepared]]] = deque()
+        self._fill(pending, queue)
+        while pending:
+            path, future = pending.popleft()
+            try:
+                yield future.result()
+                self._deaths = 0
+            except BrokenProcessPool as err:
+                # The child died on this mail (memory limit, crash): the mail gets the error, and
+                # those queued behind it are read again by a fresh child.
+                log.warning("reader process died on %s: %s", path, err)
+                self.close()
+                self._deaths += 1
+                yield MemoryError(f"reading this mail stopped its reader process: {err}")
+                if self._deaths >= GIVE_UP_AFTER:
+                    # Children that die on every mail cannot start at all here: do not let that
+                    # quarantine good mail; read in this process, without the memory limit.
+                    log.error("reader processes keep dying; reading mail in the worker process")
+                    self.processes = 0
+                    yield from (self._inline(p) for p, _ in pending)
+                    yield from (self._inline(p) for p in queue)
+                    return
+                pending = deque((p, self._submit(p)) for p, _ in pending)
+            except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
+                yield err
+            self._fill(pending, queue)
+
+    def _fill(self, pending: deque[tuple[str, Future[Prepared]]], queue: Iterator[str]) -> None:
+        while len(pending) < AHEAD:
+            path = next(queue, None)
+            if path is None:
+                return
+            pending.append((path, self._submit(path)))
+
+    def _inline(self, path: str) -> Prepared | Exception:
+        try:
+            return prepare(path, self.units, self.limits)
+        except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
+            return err
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
