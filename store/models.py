@@ -49,6 +49,9 @@ class Message(SQLModel, table=True):
     claimed_until: datetime | None = None
     decided_at: datetime | None = None
     moved: bool = False
+    override_unit: str | None = None  # staff attached an unknown sender's mail to this unit
+    released: bool = False  # staff released it from quarantine: decide without the check that held it
+    auth_results: str | None = None  # the receiving server's Authentication-Results header
 
 
 class Submission(SQLModel, table=True):
