@@ -24,12 +24,14 @@ from intake.worker import Worker
 from intake.wording import OUTCOME_TEXT, REASON_TITLE
 from settings import ConfigError, Settings, load_settings
 from store import queries
+from sqlalchemy.engine import Engine
+
 from store.db import open_database, session
 from store.errors import StoreError
 from store.units import load_units
 
 app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 console = Console()
 ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
 
@@ -42,10 +44,18 @@ def _settings(config: Path) -> Settings:
         raise typer.Exit(2) from None
 
 
+def _engine(settings: Settings) -> Engine:
+    try:
+        return open_database(settings.database.url, settings.database.echo)
+    except StoreError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _worker(config: Path, name: str | None = None) -> Worker:
     settings = _settings(config)
+    engine = _engine(settings)
     try:
-        engine = open_database(settings.database.url, settings.database.echo)
         units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
     except StoreError as err:
         typer.echo(f"error: {err}", err=True)
@@ -134,18 +144,18 @@ def log(config: Path = ConfigOption,
     """Nhật ký tiếp nhận: thời gian, người gửi, đơn vị, kết quả, lý do, thư trả lời, số hiệu."""
     settings = _settings(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = open_database(settings.database.url)
+    engine = _engine(settings)
     with session(engine) as db:
         rows = queries.log_rows(db, outcome, unit, quarter, limit)
     if as_json:
         typer.echo(json.dumps([_log_dict(m, ref, reply, tz) for m, ref, reply in rows], ensure_ascii=False, indent=1))
         return
     table = Table(title="Nhật ký tiếp nhận hồ sơ gương điển hình tiên tiến", show_lines=False)
-    for column in ("Thời gian nhận", "Người gửi", "Đơn vị", "Kết quả", "Lý do", "Trả lời", "Số hiệu"):
+    for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Đơn vị", "Kết quả", "Lý do", "Trả lời", "Số hiệu"):
         table.add_column(column, overflow="fold")
     for m, ref, reply in rows:
         d = _log_dict(m, ref, reply, tz)
-        table.add_row(d["received_at"][:16].replace("T", " "), d["sender"], d["unit_code"] or "—",
+        table.add_row(str(m.id), d["received_at"][:16].replace("T", " "), d["sender"], d["unit_code"] or "—",
                       OUTCOME_TEXT.get(d["outcome"], d["outcome"]), _reasons_text(m.reasons) or "—",
                       d["reply"], ref or "—")
     console.print(table)
@@ -153,7 +163,7 @@ def log(config: Path = ConfigOption,
 
 def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
     status = f"{reply.kind} ({reply.status})" if reply else "không"
-    return {"received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
+    return {"id": m.id, "received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
             "sender": m.sender, "unit_code": m.unit_code, "outcome": m.outcome or "received",
             "reasons": [r["code"] for r in json.loads(m.reasons)], "reply": status, "reference": ref,
             "subject": m.subject}
@@ -165,7 +175,7 @@ def show(reference: str = typer.Argument(..., help="Số hiệu hồ sơ, ví d�
     """Xem một hồ sơ: các thư, gương điển hình và minh chứng đã ghi nhận."""
     settings = _settings(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = open_database(settings.database.url)
+    engine = _engine(settings)
     with session(engine) as db:
         sub = queries.submission_by_reference(db, reference)
         if sub is None:
@@ -187,7 +197,7 @@ def export(config: Path = ConfigOption,
         typer.echo("error: only --format json is supported", err=True)
         raise typer.Exit(2)
     settings = _settings(config)
-    engine = open_database(settings.database.url)
+    engine = _engine(settings)
     with session(engine) as db:
         data = queries.export_messages(db, ZoneInfo(settings.intake.timezone))
     text = json.dumps(data, ensure_ascii=False, indent=1)
@@ -211,6 +221,84 @@ def reconcile(config: Path = ConfigOption) -> None:
     for line in report.lines():
         typer.echo(line)
     raise typer.Exit(0 if report.complete else 1)
+
+
+quarantine_app = typer.Typer(help="Thư bị cách ly: xem, giải phóng, xử lý lại.", no_args_is_help=True)
+review_app = typer.Typer(help="Thư chờ xác minh (địa chỉ chưa đăng ký): xem, gắn với đơn vị.",
+                         no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(review_app, name="review")
+
+
+def _list_outcome(config: Path, outcome: str) -> None:
+    settings = _settings(config)
+    tz = ZoneInfo(settings.intake.timezone)
+    engine = _engine(settings)
+    with session(engine) as db:
+        rows = queries.log_rows(db, outcome=outcome, limit=1000)
+    table = Table(title=OUTCOME_TEXT.get(outcome, outcome))
+    for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Tiêu đề", "Lý do"):
+        table.add_column(column, overflow="fold")
+    for m, _, _ in rows:
+        moment = m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz)
+        table.add_row(str(m.id), f"{moment:%d/%m/%Y %H:%M}", m.sender, m.subject,
+                      _reasons_text(m.reasons) or (m.last_error or "—"))
+    console.print(table)
+
+
+def _admin(action, config: Path, *args: object) -> None:  # type: ignore[no-untyped-def]
+    import getpass
+
+    from intake.admin import NotAllowed, UnknownMessage
+
+    worker = _worker(config)
+    try:
+        decision = action(worker, *args, actor=getpass.getuser())
+    except (NotAllowed, UnknownMessage) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Kết quả mới: {OUTCOME_TEXT.get(decision.outcome, decision.outcome)}"
+               f" — đơn vị {decision.unit_code or 'chưa xác định'}.")
+
+
+@quarantine_app.command("list")
+def quarantine_list(config: Path = ConfigOption) -> None:
+    """Liệt kê các thư bị cách ly."""
+    _list_outcome(config, "quarantined")
+
+
+@quarantine_app.command("release")
+def quarantine_release(message: int = typer.Argument(..., help="Mã thư (cột «Mã thư»)."),
+                       config: Path = ConfigOption) -> None:
+    """Giải phóng một thư bị cách ly: xử lý lại, không giải nén tệp nén (tệp được giữ làm minh chứng)."""
+    from intake.admin import release
+
+    _admin(release, config, message)
+
+
+@quarantine_app.command("reprocess")
+def quarantine_reprocess(message: int = typer.Argument(..., help="Mã thư (cột «Mã thư»)."),
+                         config: Path = ConfigOption) -> None:
+    """Xử lý lại một thư từ bản gốc đã lưu (sau khi đã khắc phục nguyên nhân lỗi)."""
+    from intake.admin import reprocess
+
+    _admin(reprocess, config, message)
+
+
+@review_app.command("list")
+def review_list(config: Path = ConfigOption) -> None:
+    """Liệt kê các thư chờ xác minh."""
+    _list_outcome(config, "needs_review")
+
+
+@review_app.command("attach")
+def review_attach(message: int = typer.Argument(..., help="Mã thư (cột «Mã thư»)."),
+                  unit: str = typer.Argument(..., help="Mã đơn vị trong danh mục, ví dụ THPT-LVT."),
+                  config: Path = ConfigOption) -> None:
+    """Gắn thư của một địa chỉ chưa đăng ký với một đơn vị; thư được xét lại và trả lời một lần."""
+    from intake.admin import attach_unit
+
+    _admin(attach_unit, config, message, unit)
 
 
 def _mount_reports() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from intake.config import ImapSettings, IntakeSettings, SmtpSettings
+from intake.quota import QuotaRules
 from reports.config import ReportSettings
 from store.config import DatabaseSettings
 
@@ -25,6 +26,7 @@ class Settings(BaseModel):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
+    quota: QuotaRules = Field(default_factory=QuotaRules)
     base_dir: Path = Path(".")
 
     def secret(self, env_name: str) -> str | None:

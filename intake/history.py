@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -55,6 +56,12 @@ class StoreHistory:
         earlier = [parse_message(Path(r.spool_path).read_bytes()) for r in rows]
         return PriorSubmission(id=sub.id or 0, reference=sub.reference, unit_code=sub.unit_code,
                                quarter=sub.quarter, status=sub.status, messages=earlier)
+
+    def replies_last_hour(self, address: str) -> int:
+        since = datetime.now(UTC) - timedelta(hours=1)
+        rows = self.db.exec(select(Reply.recipients).where(
+            Reply.created_at >= since, col(Reply.kind).in_(("ack", "rejection", "pending")))).all()
+        return sum(1 for recipients in rows if address in recipients.split(";"))
 
     def active_nominees(self, unit_code: str, quarter: str) -> list[PriorNominee]:
         rows = self.db.exec(select(Nominee).where(

@@ -186,4 +186,4 @@ def parse_headers(data: bytes) -> tuple[str, str, str]:
 
 def parse_message(data: bytes) -> InboundMessage:
     """Parse raw RFC 5322 bytes; never raises on malformed MIME (defects are recorded)."""
-    return parse_email(mailparser.parse_from_bytes(data).message)
+    return parse_email(mailparser.parse_from_bytes(data).message).model_copy(update={"size": len(data)})

@@ -64,6 +64,7 @@ class InboundMessage(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     forwarded: list[InboundMessage] = Field(default_factory=list)  # message/rfc822 parts
     defects: list[str] = Field(default_factory=list)
+    size: int = 0  # bytes of the raw message
 
 
 class Reason(BaseModel):

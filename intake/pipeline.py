@@ -54,6 +54,14 @@ class History(Protocol):
     def duplicate_of(self, msg: InboundMessage) -> PriorMessage | None: ...
     def thread_of(self, msg: InboundMessage) -> PriorSubmission | None: ...
     def active_nominees(self, unit_code: str, quarter: str) -> list[PriorNominee]: ...
+    def replies_last_hour(self, address: str) -> int: ...
+
+
+class Overrides(BaseModel):
+    """What staff decided about one mail: the unit it belongs to, a release from quarantine."""
+
+    unit_code: str | None = None
+    released: bool = False
 
 
 class PipelineSettings(BaseModel):
@@ -62,6 +70,10 @@ class PipelineSettings(BaseModel):
     quota: QuotaRules = Field(default_factory=QuotaRules)
     timezone: str = "Asia/Ho_Chi_Minh"
     reference_prefix: str = "DHTT"
+    max_replies_per_hour: int = 5  # to one address: beyond it a robot is answering our answers
+    message_id_domain: str = "dhtt.soninhbinh.local"  # the domain of our own replies' Message-IDs
+    max_message_bytes: int = 50 * 1024 * 1024
+    max_attachments: int = 50
 
     @property
     def tz(self) -> ZoneInfo:
@@ -191,12 +203,29 @@ def _accept(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo
                     unit_code=unit.code, quarter=quarter, reply=ReplyKind.ack, replaces=replaces)
 
 
+def sender_unit(msg: InboundMessage, units: UnitDirectory, overrides: Overrides) -> tuple[UnitInfo | None, list[Reason]]:
+    """The unit a mail speaks for: staff's choice, else the registered address, unless DMARC failed."""
+    if overrides.unit_code:
+        return units.by_code(overrides.unit_code), []
+    unit = units.by_address(msg.sender)
+    verdict = _DMARC.search(msg.headers.get("authentication-results", ""))
+    if unit is not None and verdict and verdict.group(1).lower() in ("fail", "reject", "quarantine"):
+        # A registered address that fails DMARC may be forged: treat it like an unknown sender.
+        return None, [Reason(code=ReasonCode.unknown_sender, detail=f"dmarc={verdict.group(1)}")]
+    return unit, []
+
+
+_DMARC = re.compile(r"\bdmarc=(\w+)", re.I)
+
+
 def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, history: History,
-           settings: PipelineSettings, analysis: Analysis | None = None) -> Decision:
+           settings: PipelineSettings, analysis: Analysis | None = None,
+           overrides: Overrides | None = None) -> Decision:
     """The outcome of one mail: screening, duplicates, content, sender, quarter, quota.
 
     `analysis` is the content of the (inner) mail when it was read ahead of time.
     """
+    overrides = overrides or Overrides()
     robots = screen(msg, settings.screen)
     if robots:
         return _ignored(robots, units.by_address(msg.sender), msg.sender)
@@ -204,9 +233,15 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
     if prior is not None:
         return _duplicate(prior, msg.sender)
     inner, forwarded_by = effective_message(msg, units)
-    unit = units.by_address(inner.sender)
+    unit, doubts = sender_unit(inner, units, overrides)
+    oversized = _over_limits(msg, settings)
+    if oversized is not None:
+        return Decision(outcome=Outcome.rejected if unit else Outcome.needs_review, reasons=doubts + [oversized],
+                        unit_code=unit.code if unit else None, quarter=quarter_of(received_at, settings.tz),
+                        reply=ReplyKind.rejection if unit else ReplyKind.none, sender=inner.sender,
+                        forwarded_by=forwarded_by)
     analysis = analysis or analyse(inner, settings.limits)
-    if analysis.bomb is not None:
+    if analysis.bomb is not None and not overrides.released:
         return Decision(outcome=Outcome.quarantined, reasons=[analysis.bomb], sender=inner.sender,
                         unit_code=unit.code if unit else None, forwarded_by=forwarded_by)
     thread = history.thread_of(inner)
@@ -215,11 +250,43 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
     late = is_late(received_at, quarter, settings.tz)
     nominations, problems = _check_drafts(analysis)
     reasons = analysis.reasons + problems + ([Reason(code=ReasonCode.late)] if late else [])
-    decision = _route(nominations, reasons, unit, quarter, history, thread, settings, analysis)
+    decision = _route(nominations, doubts + reasons, unit, quarter, history, thread, settings, analysis)
+    decision = _limit_replies(decision, inner, history, settings)
     return decision.model_copy(update={
         "late": late, "sender": inner.sender, "forwarded_by": forwarded_by,
         "thread_of": thread.id if thread else None,
     })
+
+
+def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | None:
+    """A mail too big, or with too many files, to be read: the unit is asked to split it."""
+    count = len(msg.attachments) + sum(len(f.attachments) for f in msg.forwarded)
+    if msg.size > settings.max_message_bytes:
+        return Reason(code=ReasonCode.attachment_too_large, detail=f"{msg.size} bytes > {settings.max_message_bytes}")
+    if count > settings.max_attachments:
+        return Reason(code=ReasonCode.attachment_too_large,
+                      detail=f"{count} attachments > {settings.max_attachments}")
+    return None
+
+
+def _answers_us(msg: InboundMessage, settings: PipelineSettings) -> bool:
+    suffix = f"@{settings.message_id_domain}>"
+    return any(mid.endswith(suffix) for mid in msg.in_reply_to + msg.references)
+
+
+def _limit_replies(decision: Decision, msg: InboundMessage, history: History,
+                   settings: PipelineSettings) -> Decision:
+    """No answer to an address already answered too often this hour: two robots must not loop.
+
+    Only mail that answers one of our own messages counts towards a loop, so a unit sending many
+    nominations in one hour is still acknowledged each time.
+    """
+    if decision.reply == ReplyKind.none or not _answers_us(msg, settings):
+        return decision
+    if history.replies_last_hour(msg.sender) < settings.max_replies_per_hour:
+        return decision
+    reason = Reason(code=ReasonCode.auto_reply, detail="reply limit per hour reached; not answered")
+    return decision.model_copy(update={"reply": ReplyKind.none, "reasons": decision.reasons + [reason]})
 
 
 def _route(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo | None, quarter: str,
@@ -229,8 +296,10 @@ def _route(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo 
         if not nominations and not analysis.drafts:
             reasons = reasons + [Reason(code=ReasonCode.no_nomination)]
         reply = ReplyKind.pending if analysis.drafts else ReplyKind.none
+        if not any(r.code == ReasonCode.unknown_sender for r in reasons):
+            reasons = [Reason(code=ReasonCode.unknown_sender)] + reasons
         return Decision(outcome=Outcome.needs_review, nominations=nominations, quarter=quarter, reply=reply,
-                        reasons=[Reason(code=ReasonCode.unknown_sender)] + reasons)
+                        reasons=reasons)
     if nominations:
         return _accept(nominations, reasons, unit, quarter, history, thread, settings)
     if not analysis.drafts and not any(r.code in _READING_PROBLEMS for r in reasons):

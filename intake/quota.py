@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from parsers.models import SchoolLevel
 from store.units import UnitKind
@@ -21,7 +21,24 @@ DEFAULT_RULES: dict[str, dict[str, int]] = {
 
 
 class QuotaRules(BaseModel):
+    """Exemplars required per quarter, by unit kind and school level ("*": any level).
+
+    Kinds left out of config.toml keep the plan's rule, so a new plan period only lists changes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
     rules: dict[str, dict[str, int]] = Field(default_factory=lambda: dict(DEFAULT_RULES))
+
+    @field_validator("rules")
+    @classmethod
+    def _known_keys(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        levels = {lv.value for lv in SchoolLevel} | {"*"}
+        for kind, wanted in value.items():
+            if kind not in {k.value for k in UnitKind}:
+                raise ValueError(f"unknown unit kind {kind!r}")
+            if bad := set(wanted) - levels:
+                raise ValueError(f"unknown school level(s) {sorted(bad)} for {kind}")
+        return {**{k.value: dict(v) for k, v in DEFAULT_RULES.items()}, **value}
 
 
 class QuotaLine(BaseModel):

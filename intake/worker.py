@@ -17,7 +17,7 @@ from intake.mailbox import Mailbox
 from intake.message import parse_headers
 from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason
 from intake.outbox import SmtpClient, flush_outbox
-from intake.pipeline import PipelineSettings, decide
+from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader, prepare
 from intake.quota import QuotaStatus, quota_status
 from intake.replies import ReplySettings, build_reply
@@ -46,7 +46,10 @@ class Worker:
         intake = settings.intake
         self.pipeline = PipelineSettings(
             screen=ScreenSettings(own_addresses=intake.own_addresses + [settings.smtp.sender.lower()]),
-            timezone=intake.timezone, reference_prefix=intake.reference_prefix)
+            timezone=intake.timezone, reference_prefix=intake.reference_prefix,
+            message_id_domain=intake.message_id_domain, quota=settings.quota,
+            max_replies_per_hour=intake.max_replies_per_hour, max_message_bytes=intake.max_message_bytes,
+            max_attachments=intake.max_attachments)
         self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
                                      message_id_domain=intake.message_id_domain)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
@@ -81,8 +84,9 @@ class Worker:
                 if isinstance(prepared, Exception):
                     raise prepared
                 inbound = prepared.message
+                overrides = Overrides(unit_code=message.override_unit, released=message.released)
                 decision = decide(inbound, _aware(message.received_at), self.units, StoreHistory(db, message),
-                                  self.pipeline, analysis=prepared.analysis)
+                                  self.pipeline, analysis=prepared.analysis, overrides=overrides)
                 self._save(db, message, inbound, decision)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
                 db.rollback()
@@ -90,6 +94,7 @@ class Worker:
                 self._failed(db, message, err)
 
     def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision) -> None:
+        message.auth_results = inbound.headers.get("authentication-results")
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         self._store_attachments(db, message, inbound)
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",

@@ -102,10 +102,12 @@ def next_reference(db: Session, prefix: str, quarter: str) -> str:
 
 
 def _submission(db: Session, message: Message, decision: Decision, prefix: str) -> Submission | None:
-    if decision.thread_of is not None:
-        sub = db.get(Submission, decision.thread_of)
+    # A mail decided again (staff correction) keeps the reference it was first given.
+    for known in (message.submission_id, decision.thread_of):
+        sub = db.get(Submission, known) if known is not None else None
         if sub is not None:
             sub.status, sub.updated_at = decision.outcome.value, now()
+            sub.unit_code = sub.unit_code or decision.unit_code
             db.add(sub)
             return sub
     if decision.outcome.value not in ("accepted", "rejected", "needs_review") or decision.quarter is None:

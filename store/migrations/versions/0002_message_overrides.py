@@ -14,10 +14,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("message") as batch:
-        batch.add_column(sa.Column("override_unit", sa.String(), nullable=True))
-        batch.add_column(sa.Column("released", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("auth_results", sa.String(), nullable=True))
+    # Plain ADD COLUMN (no batch copy): SQLite does it in place, so rows that other tables point
+    # to are never dropped and re-created.
+    op.add_column("message", sa.Column("override_unit", sa.String(), nullable=True))
+    op.add_column("message", sa.Column("released", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("message", sa.Column("auth_results", sa.String(), nullable=True))
 
 
 def downgrade() -> None:
