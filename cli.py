@@ -32,7 +32,10 @@ from store.units import load_units
 
 app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
-console = Console()
+# Piped output (a file, `less`) gets a wide table rather than rich's 80-column default.
+console = Console() if sys.stdout.isatty() else Console(width=160)
+REPLY_TEXT = {"ack": "Xác nhận", "rejection": "Trả lại", "pending": "Chờ xác minh", "none": "Không"}
+REPLY_STATUS = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "gửi lỗi"}
 ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
 
 
@@ -155,14 +158,21 @@ def log(config: Path = ConfigOption,
         table.add_column(column, overflow="fold")
     for m, ref, reply in rows:
         d = _log_dict(m, ref, reply, tz)
-        table.add_row(str(m.id), d["received_at"][:16].replace("T", " "), d["sender"], d["unit_code"] or "—",
+        moment = datetime.fromisoformat(d["received_at"])
+        table.add_row(str(m.id), f"{moment:%d/%m/%Y %H:%M}", d["sender"], d["unit_code"] or "—",
                       OUTCOME_TEXT.get(d["outcome"], d["outcome"]), _reasons_text(m.reasons) or "—",
-                      d["reply"], ref or "—")
+                      _reply_text(reply), ref or "—")
     console.print(table)
 
 
+def _reply_text(reply) -> str:  # type: ignore[no-untyped-def]
+    if reply is None:
+        return REPLY_TEXT["none"]
+    return f"{REPLY_TEXT.get(reply.kind, reply.kind)} ({REPLY_STATUS.get(reply.status, reply.status)})"
+
+
 def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
-    status = f"{reply.kind} ({reply.status})" if reply else "không"
+    status = {"kind": reply.kind, "status": reply.status} if reply else None
     return {"id": m.id, "received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
             "sender": m.sender, "unit_code": m.unit_code, "outcome": m.outcome or "received",
             "reasons": [r["code"] for r in json.loads(m.reasons)], "reply": status, "reference": ref,

@@ -3,50 +3,5 @@
 # Usage: bash scripts/test.sh [pytest args...]   Safe to re-run; CI runs it on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-PYTHON=${PYTHON:-python3}
-
-# Debian packages the tests start or call for real; each is checked so a ready machine skips apt.
-missing=()
-{ command -v dovecot || [ -x /usr/sbin/dovecot ]; } >/dev/null 2>&1 || missing+=(dovecot-core)
-dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)
-command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-command -v antiword >/dev/null 2>&1 || missing+=(antiword)
-command -v "$PYTHON" >/dev/null 2>&1 || missing+=(python3)
-if [ ! -x .venv/bin/python ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
-  missing+=(python3-venv)
-fi
-pg_wanted=false
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || pg_wanted=true
-
-if [ ${#missing[@]} -gt 0 ] || $pg_wanted; then
-  if [ "$(id -u)" -ne 0 ]; then
-    $pg_wanted && missing+=(postgresql)
-    echo "Missing system packages; install them as root: apt-get install ${missing[*]}" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  if $pg_wanted; then
-    # Prefer the version the notes were checked with, else whatever the distribution ships.
-    if apt-cache policy postgresql-15 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-      missing+=(postgresql-15)
-    else
-      missing+=(postgresql)
-    fi
-  fi
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-# Reinstall only when the dependencies changed: pip takes seconds even when nothing is to do.
-stamp=.venv/.dhtt-installed
-wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-  echo "$wanted" >"$stamp"
-fi
-
+bash scripts/setup.sh
 exec .venv/bin/python -m pytest -q "$@"

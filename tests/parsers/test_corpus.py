@@ -16,8 +16,7 @@ from parsers.models import DocumentInput, NominationDraft, ParsedDocument
 from parsers.registry import parse_document
 from parsers.vntext import collapse_ws, nfc
 
-CORPUS = Path("/work/shared/corpus")
-pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+from tests.conftest import CORPUS_DIR as CORPUS
 
 
 def _message(case: str) -> EmailMessage:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import struct
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from parsers.models import DocumentInput
 from parsers.office import OLE_MAGIC
 from tests.parsers.mailparts import attachment, collapse, expected
 
-pytestmark = pytest.mark.skipif(shutil.which("antiword") is None,
-                                reason="needs the Debian package antiword")
 
 
 def test_corpus_nd98_report_doc(corpus_dir: Path) -> None:
@@ -80,21 +77,17 @@ def test_rtf_without_libreoffice_is_unreadable(monkeypatch: pytest.MonkeyPatch) 
         LegacyDocParser().parse(DocumentInput(filename="a.rtf", data=b"{\\rtf1\\ansi Hello}"))
 
 
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
-                                   reason="optional: Debian package libreoffice-writer-nogui")
 RTF = (rb"{\rtf1\ansi\ansicpg1258\deff0{\fonttbl{\f0 Times New Roman;}}\f0 "
        rb"H\u7885?\u32?t\u234?n: Nguy\u7877?n V\u259?n An\par "
        rb"Ch\u7913?c v\u7909?: Gi\u225?o vi\u234?n\par}")
 
 
-@needs_soffice
 def test_rtf_through_libreoffice() -> None:
     result = LegacyDocParser().parse(DocumentInput(filename="phieu.rtf", data=RTF))
     assert "Nguyễn Văn An" in result.text
     assert "Chức vụ: Giáo viên" in result.text
 
 
-@needs_soffice
 def test_libreoffice_takes_over_when_antiword_is_missing(
         corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_which = shutil.which
