@@ -1,0 +1,161 @@
+"""The web pages served on loopback over a store filled by the real pipeline from the shared corpus,
+driven by Debian's Chromium through Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlmodel import select
+
+from intake.models import RawMessage
+from intake.received import receipt_time
+from intake.worker import Worker
+from store.db import session
+from store.models import Message
+from tests.integration.helpers import make_settings, make_worker, test_received
+from tests.servers import SmtpSink, free_port
+from web.app import create_app
+from web.context import WebContext
+from web.throttle import SignInThrottle
+from web.users import add_user
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORDS = {"quantri": "mat-khau-quan-tri-1", "canbo": "mat-khau-can-bo-22"}
+HOSTILE_SENDER = "ke.la@example.org"
+
+# A mail whose HTML tries every way to run script in the page that shows it.
+HOSTILE = f"""From: Nguoi La <{HOSTILE_SENDER}>
+To: phongcntt.soninhbinh@moet.edu.vn
+Subject: <script>window.__pwned = "subject"</script> Ho so
+Date: Mon, 17 Jun 2024 09:00:00 +0700
+Message-ID: <hostile-1@example.org>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<p id="greeting">Xin chao</p><script>window.__pwned = "script"; parent.__pwned = "parent"</script>
+<img src="x" onerror="window.__pwned = 'onerror'; parent.__pwned = 'onerror'">
+<svg onload="window.__pwned = 'svg'"></svg><a href="javascript:window.__pwned='link'">bam vao day</a>
+<iframe src="javascript:parent.__pwned='frame'"></iframe>
+""".replace("\n", "\r\n").encode()
+
+
+class _NoImap:
+    host, port, user, password = "127.0.0.1", 1, "none", "none"
+
+
+@dataclass
+class WebSite:
+    url: str
+    worker: Worker
+    sink: SmtpSink
+    ctx: WebContext
+
+    def message_pk(self, rfc_message_id: str) -> int:
+        with session(self.worker.engine) as db:
+            found = db.exec(select(Message.id).where(Message.message_id == rfc_message_id)).first()
+        assert found is not None, rfc_message_id
+        return found
+
+    def case_pk(self, corpus_dir: Path, case: str) -> int:
+        data = next((corpus_dir / "emails").glob(f"{case}-*.eml")).read_bytes()
+        match = re.search(rb"^Message-ID:\s*(<[^>]+>)", data, re.M | re.I)
+        assert match
+        return self.message_pk(match.group(1).decode())
+
+    def outcome(self, message_pk: int) -> str | None:
+        with session(self.worker.engine) as db:
+            row = db.get(Message, message_pk)
+            return row.outcome if row else None
+
+
+def _raw(data: bytes) -> RawMessage:
+    # The corpus's own receipt time, as the IMAP server would give it; Received:/Date: otherwise.
+    moment = test_received(data) or receipt_time(data, datetime.now(UTC))
+    return RawMessage(data=data, received_at=moment, origin="import")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[WebSite]:
+    """GIVEN every corpus mail (and one hostile HTML mail) through the real pipeline, served on loopback."""
+    tmp = tmp_path_factory.mktemp("web")
+    sink = SmtpSink()
+    sink.start()
+    worker = make_worker(make_settings(_NoImap(), sink, f"sqlite:///{tmp / 'dhtt.sqlite'}", tmp))
+    files = sorted((corpus_dir / "emails").glob("*.eml"))
+    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE)])
+    with session(worker.engine) as db:
+        add_user(db, "quantri", PASSWORDS["quantri"], "admin")
+        add_user(db, "canbo", PASSWORDS["canbo"], "viewer")
+    from web.context import web_settings
+
+    ctx = WebContext(settings=worker.settings, web=web_settings(worker.settings), engine=worker.engine,
+                     units=worker.units, secret="test-secret-" + "x" * 32, make_worker=lambda: worker)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "web server did not start"
+        time.sleep(0.02)
+    yield WebSite(f"http://127.0.0.1:{port}", worker, sink, ctx)
+    server.should_exit = True
+    thread.join(5)
+    sink.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(site: WebSite) -> None:
+    # Every test signs in from 127.0.0.1: one test's failures must not slow the next one down.
+    site.ctx.throttle = SignInThrottle()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page: Page, site: WebSite, name: str) -> None:
+    page.goto(site.url + "/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORDS[name])
+    page.click("button[type=submit]")
+    page.wait_for_url(site.url + "/")
+
+
+@pytest.fixture
+def admin_page(browser: Browser, site: WebSite) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, locale="vi-VN", viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    sign_in(page, site, "quantri")
+    yield page
+    context.close()
+
+
+def client_signed_in(site: WebSite, name: str) -> tuple[httpx.Client, str]:
+    """An HTTP client with a session of this account, and the session's CSRF token."""
+    client = httpx.Client(base_url=site.url, follow_redirects=False)
+    form = client.get("/dang-nhap").text
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token
+    answer = client.post("/dang-nhap", data={"name": name, "password": PASSWORDS[name], "csrf": token.group(1)})
+    assert answer.status_code == 303, answer.text
+    page = client.get("/").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token
+    return client, token.group(1)

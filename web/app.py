@@ -1,0 +1,64 @@
+"""The web application: middleware, error pages and the routers of each page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from web import pages_admin, pages_auth, pages_health, pages_log, pages_mail, pages_quarter
+from web.auth import Forbidden, SignInRequired
+from web.context import WebContext
+from web.rendering import render
+
+# No page runs script: mail HTML is shown in a sandboxed srcdoc frame that inherits this policy too.
+CSP = ("default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _to_sign_in(request: Request, _exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/dang-nhap?tiep={quote(target, safe='')}", status_code=303)
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    message = exc.message if isinstance(exc, Forbidden) else "Không được phép."
+    return render(request, "error.html", status=403, title="Không được phép", message=message)
+
+
+def _not_found(request: Request, _exc: Exception) -> Response:
+    return render(request, "error.html", status=404, title="Không tìm thấy",
+                  message="Trang hoặc thư được yêu cầu không có trong hệ thống.")
+
+
+def create_app(ctx: WebContext) -> FastAPI:
+    """The application for one installation; `ctx` carries its settings, database and worker."""
+    app = FastAPI(title="dhtt", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.ctx = ctx
+    app.middleware("http")(_security_headers)
+    app.add_middleware(SessionMiddleware, secret_key=ctx.secret, session_cookie="dhtt_session",
+                       max_age=int(timedelta(hours=ctx.web.session_hours).total_seconds()),
+                       same_site="strict", https_only=ctx.web.secure_cookies)
+    app.add_exception_handler(SignInRequired, _to_sign_in)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(404, _not_found)
+    app.mount("/tai-nguyen", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
+    for module in (pages_auth, pages_log, pages_mail, pages_admin, pages_quarter, pages_health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,117 @@
+"""`dhtt web` serves the pages; `dhtt user add|list|disable|enable` manages who may sign in."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import typer
+
+from settings import ConfigError, Settings, load_settings
+from store.db import open_database, session
+from store.errors import StoreError
+from web.users import UserError, add_user, list_users, set_active
+
+app = typer.Typer(help="Trang web theo dõi tiếp nhận hồ sơ và tài khoản đăng nhập.", no_args_is_help=True,
+                  add_completion=False)
+user_app = typer.Typer(help="Quản lý tài khoản đăng nhập trang web.", no_args_is_help=True, add_completion=False)
+app.add_typer(user_app, name="user")
+ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
+
+
+def _settings(config: Path) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    try:
+        return open_database(settings.database.url, settings.database.echo)
+    except StoreError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def web(config: Path = ConfigOption) -> None:
+    """Chạy trang web nhật ký tiếp nhận (địa chỉ và cổng trong mục [web] của tệp cấu hình)."""
+    import uvicorn
+
+    from scheduler import build_worker
+    from store.units import load_units
+    from web.app import create_app
+    from web.context import WebContext, load_secret, web_settings
+
+    settings = _settings(config)
+    web_conf = web_settings(settings)
+    units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
+    ctx = WebContext(settings=settings, web=web_conf, engine=_engine(settings), units=units,
+                     secret=load_secret(settings, web_conf),
+                     make_worker=lambda: build_worker(settings, f"{socket.gethostname()}-web"))
+    typer.echo(f"Trang web: http://{web_conf.host}:{web_conf.port}/")
+    uvicorn.run(create_app(ctx), host=web_conf.host, port=web_conf.port, proxy_headers=False,
+                log_level="info", server_header=False)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Mật khẩu", hide_input=True)
+    if typer.prompt("Nhập lại mật khẩu", hide_input=True) != first:
+        typer.echo("Hai lần nhập mật khẩu không khớp nhau.", err=True)
+        raise typer.Exit(1)
+    return str(first)
+
+
+@user_app.command("add")
+def user_add(name: str = typer.Argument(..., help="Tên đăng nhập."),
+             role: str = typer.Option("viewer", "--role", help="Vai trò: admin (quản trị) hoặc viewer (chỉ xem)."),
+             password_stdin: bool = typer.Option(False, "--password-stdin", help="Đọc mật khẩu từ dòng đầu của stdin."),
+             config: Path = ConfigOption) -> None:
+    """Thêm tài khoản đăng nhập trang web (mật khẩu được hỏi hai lần, hoặc đọc từ stdin)."""
+    settings = _settings(config)
+    password = _read_password(password_stdin)
+    engine = _engine(settings)
+    try:
+        with session(engine) as db:
+            add_user(db, name, password, role)
+    except UserError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Đã thêm tài khoản {name} ({'quản trị viên' if role == 'admin' else 'người xem'}).")
+
+
+@user_app.command("list")
+def user_list(config: Path = ConfigOption) -> None:
+    """Liệt kê các tài khoản đăng nhập."""
+    with session(_engine(_settings(config))) as db:
+        for user in list_users(db):
+            state = "" if user.active else " — đã khoá"
+            typer.echo(f"{user.name}\t{user.role}{state}")
+
+
+def _set_active(name: str, active: bool, config: Path) -> None:
+    try:
+        with session(_engine(_settings(config))) as db:
+            set_active(db, name, active)
+    except UserError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+
+
+@user_app.command("disable")
+def user_disable(name: str = typer.Argument(..., help="Tên đăng nhập."), config: Path = ConfigOption) -> None:
+    """Khoá tài khoản: phiên đăng nhập đang mở cũng hết hiệu lực ngay."""
+    _set_active(name, False, config)
+    typer.echo(f"Đã khoá tài khoản {name}.")
+
+
+@user_app.command("enable")
+def user_enable(name: str = typer.Argument(..., help="Tên đăng nhập."), config: Path = ConfigOption) -> None:
+    """Mở lại tài khoản đã khoá."""
+    _set_active(name, True, config)
+    typer.echo(f"Đã mở lại tài khoản {name}.")

@@ -1,0 +1,37 @@
+"""Dependencies of the pages: the context, a database session, the signed-in account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from store.db import session
+from web.auth import check_csrf, require_admin, signed_in_user
+from web.context import WebContext
+from web.models import WebUser
+
+
+def context(request: Request) -> WebContext:
+    ctx: WebContext = request.app.state.ctx
+    return ctx
+
+
+def database(request: Request) -> Iterator[Session]:
+    with session(context(request).engine) as db:
+        yield db
+
+
+def viewer(request: Request, db: Session = Depends(database)) -> WebUser:
+    """Any signed-in account; the signed-out are sent to the sign-in page."""
+    return signed_in_user(request, db)
+
+
+async def admin_form(request: Request, user: WebUser = Depends(viewer)) -> WebUser:
+    """An admin posting a form of this session: CSRF is checked first, then the role."""
+    form = await request.form()
+    token = form.get("csrf")
+    check_csrf(request, token if isinstance(token, str) else None)
+    require_admin(user)
+    return user

@@ -1,0 +1,104 @@
+"""One mail as staff read it: headers from the kept bytes, exemplars, files, replies, its history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import nh3
+from sqlmodel import Session, col, select
+
+from intake.message import parse_message
+from intake.models import InboundMessage
+from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
+
+SHOWN_HEADERS = ("from", "to", "cc", "reply-to", "date", "subject", "message-id", "in-reply-to",
+                 "authentication-results")
+# Only presentational markup survives; links keep their text but cannot open anything from the frame.
+ALLOWED_TAGS = {"a", "b", "blockquote", "br", "caption", "code", "div", "em", "font", "h1", "h2", "h3",
+                "h4", "hr", "i", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
+                "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"}
+
+
+@dataclass
+class NomineeView:
+    row: Nominee
+    evidence: list[tuple[Evidence, Attachment | None]]
+
+
+@dataclass
+class ReplyView:
+    row: Reply
+    text: str
+
+
+@dataclass
+class MailView:
+    message: Message
+    submission: Submission | None
+    inbound: InboundMessage | None
+    headers: list[tuple[str, str]]
+    safe_html: str | None
+    nominees: list[NomineeView]
+    attachments: list[Attachment]
+    replies: list[ReplyView]
+    events: list[Event]
+    thread: list[Message] = field(default_factory=list)
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    read_error: str | None = None
+
+
+def sanitise_html(html: str) -> str:
+    """Mail HTML with scripts, handlers, forms, frames, styles sheets and remote images removed."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"*": {"align", "colspan", "rowspan"}, "a": {"href"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+
+
+def _reply_text(raw: bytes) -> str:
+    mail = message_from_bytes(raw, policy=policy.default)
+    part = mail.get_body(preferencelist=("plain",)) if mail.is_multipart() else mail
+    return part.get_content() if part is not None else ""  # type: ignore[union-attr]
+
+
+def _inbound(message: Message) -> tuple[InboundMessage | None, str | None]:
+    try:
+        return parse_message(Path(message.spool_path).read_bytes()), None
+    except OSError as err:
+        return None, f"Không đọc được bản lưu của thư: {err.strerror}"
+
+
+def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> list[NomineeView]:
+    rows = list(db.exec(select(Nominee).where(Nominee.message_id == message.id).order_by(col(Nominee.id))))
+    by_sha = {a.sha256: a for a in attachments}
+    items = list(db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows]))
+                         .order_by(col(Evidence.id)))) if rows else []
+    return [NomineeView(n, [(e, by_sha.get(e.sha256 or "")) for e in items if e.nominee_id == n.id])
+            for n in rows]
+
+
+def mail_view(db: Session, message: Message) -> MailView:
+    """Everything the mail page shows, read in one session."""
+    inbound, error = _inbound(message)
+    attachments = list(db.exec(select(Attachment).where(Attachment.message_id == message.id)
+                               .order_by(col(Attachment.id))))
+    submission = db.get(Submission, message.submission_id) if message.submission_id else None
+    thread = list(db.exec(select(Message).where(Message.submission_id == message.submission_id)
+                          .order_by(col(Message.received_at)))) if submission else []
+    replies = [ReplyView(r, _reply_text(r.raw)) for r in db.exec(
+        select(Reply).where(Reply.message_id == message.id).order_by(col(Reply.id)))]
+    events = list(db.exec(select(Event).where(Event.message_id == message.id).order_by(col(Event.at))))
+    headers = [(name, inbound.headers[name]) for name in SHOWN_HEADERS if inbound and name in inbound.headers]
+    html = sanitise_html(inbound.html) if inbound and inbound.html else None
+    return MailView(message=message, submission=submission, inbound=inbound, headers=headers, safe_html=html,
+                    nominees=_nominees(db, message, attachments), attachments=attachments, replies=replies,
+                    events=events, thread=thread, reasons=json.loads(message.reasons or "[]"), read_error=error)
+
+
+def event_detail(event: Event) -> dict[str, object]:
+    try:
+        found = json.loads(event.detail or "{}")
+    except ValueError:
+        return {"detail": event.detail}
+    return found if isinstance(found, dict) else {"detail": found}

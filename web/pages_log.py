@@ -1,0 +1,32 @@
+"""The intake log: every mail with its outcome, reasons, reference and reply; filters, search, paging."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from web.deps import context, database, viewer
+from web.logquery import LogFilter, known_quarters, log_page
+from web.models import WebUser
+from web.rendering import render
+
+router = APIRouter()
+
+
+@router.get("/")
+def intake_log(request: Request, quy: str = "", don_vi: str = "", ket_qua: str = "", ly_do: str = "",
+               tim: str = "", sau: str = "", truoc: str = "", user: WebUser = Depends(viewer),
+               db: Session = Depends(database)) -> Response:
+    ctx = context(request)
+    flt = LogFilter(quarter=quy, unit=don_vi, outcome=ket_qua, reason=ly_do, search=tim[:200])
+    page = log_page(db, flt, ctx.web.page_size, after=sau, before=truoc)
+    params = {k: v for k, v in {"quy": quy, "don_vi": don_vi, "ket_qua": ket_qua, "ly_do": ly_do,
+                                "tim": tim}.items() if v}
+    return render(request, "log.html", user=user, page=page, flt=flt, quarters=known_quarters(db),
+                  units=ctx.units.units, unit_name=ctx.unit_name,
+                  older_url=f"/?{urlencode({**params, 'sau': page.older})}" if page.older else None,
+                  newer_url=f"/?{urlencode({**params, 'truoc': page.newer})}" if page.newer else None,
+                  first_url=f"/?{urlencode(params)}" if (sau or truoc) else None)

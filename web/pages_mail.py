@@ -1,0 +1,55 @@
+"""One mail: headers, exemplars, evidence and attachment downloads, the original .eml, replies, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, Response
+from sqlmodel import Session
+
+from store.models import Attachment, Message
+from web.deps import context, database, viewer
+from web.mailview import event_detail, mail_view
+from web.models import WebUser
+from web.rendering import render
+
+router = APIRouter()
+
+
+def _message(db: Session, message_pk: int) -> Message:
+    message = db.get(Message, message_pk)
+    if message is None:
+        raise HTTPException(404)
+    return message
+
+
+def _download(path: str, filename: str, media_type: str) -> FileResponse:
+    # Always a download, never shown in the page's origin: an attached .html must not run as our site.
+    if not Path(path).is_file():
+        raise HTTPException(404)
+    return FileResponse(path, filename=filename, media_type=media_type, content_disposition_type="attachment")
+
+
+@router.get("/thu/{message_pk}")
+def mail_page(request: Request, message_pk: int, user: WebUser = Depends(viewer),
+              db: Session = Depends(database)) -> Response:
+    ctx = context(request)
+    view = mail_view(db, _message(db, message_pk))
+    return render(request, "mail.html", user=user, view=view, unit_name=ctx.unit_name, units=ctx.units.units,
+                  event_detail=event_detail)
+
+
+@router.get("/thu/{message_pk}/eml")
+def original(message_pk: int, _user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+    message = _message(db, message_pk)
+    return _download(message.spool_path, f"thu-{message_pk}.eml", "message/rfc822")
+
+
+@router.get("/thu/{message_pk}/tep/{attachment_pk}")
+def attachment(message_pk: int, attachment_pk: int, _user: WebUser = Depends(viewer),
+               db: Session = Depends(database)) -> Response:
+    item = db.get(Attachment, attachment_pk)
+    if item is None or item.message_id != message_pk:
+        raise HTTPException(404)
+    return _download(item.path, item.filename or f"tep-{attachment_pk}", "application/octet-stream")

@@ -1,0 +1,78 @@
+"""Jinja2 set up for the pages: Vietnamese words for every code, local times, the CSRF token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from intake import wording
+from parsers.models import Category, Kind, ReasonCode
+from web.auth import csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+REPLY_KIND_TEXT = {"ack": "Thư xác nhận tiếp nhận", "rejection": "Thư trả lại hồ sơ",
+                   "pending": "Thư báo chờ xác minh", "alert": "Thư cảnh báo", "digest": "Thư tổng hợp",
+                   "reminder": "Thư nhắc", "report": "Thư gửi báo cáo", "none": "Không trả lời"}
+REPLY_STATUS_TEXT = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "gửi không được"}
+ROLE_TEXT = {"admin": "Quản trị viên", "viewer": "Người xem"}
+EVENT_TEXT = {
+    "recorded": "Ghi nhận thư vào hệ thống", "decided": "Phân loại thư", "failed": "Xử lý lỗi",
+    "quarantined": "Cách ly thư", "moved": "Chuyển thư khỏi hộp thư đến", "reply_queued": "Đưa thư trả lời vào hàng đợi",
+    "reply_sending": "Đang gửi thư trả lời", "reply_sent": "Đã gửi thư trả lời", "reply_failed": "Gửi thư trả lời không được",
+    "uid_changed": "Máy chủ thư đánh số lại thư", "reprocessed": "Xử lý lại", "released": "Giải phóng khỏi cách ly",
+    "unit_attached": "Gán thư cho đơn vị", "field_corrected": "Sửa thông tin gương điển hình",
+}
+FIELD_TEXT = {"name": "Họ và tên / tên tập thể", "kind": "Loại", "category": "Đối tượng", "position": "Chức vụ",
+              "workplace": "Đơn vị công tác", "school_level": "Cấp học", "birth_date": "Ngày sinh",
+              "gender": "Giới tính", "summary": "Tóm tắt thành tích", "innovations": "Sáng kiến, sản phẩm đổi mới",
+              "awards": "Khen thưởng đã nhận"}
+
+
+def _enum_text(table: dict[Any, str], value: str | None) -> str:
+    if not value:
+        return "—"
+    return next((text for key, text in table.items() if str(key) == value), value)
+
+
+def local_time(moment: datetime | None, request: Request | None = None) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(wording.VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def _quarter(value: str | None) -> str:
+    try:
+        return wording.quarter_text(value) if value else "—"
+    except ValueError:
+        return value or "—"
+
+
+_env = TEMPLATES.env
+_env.filters.update(
+    local=local_time, outcome=lambda v: _enum_text(wording.OUTCOME_TEXT, v) if v else "Chưa xử lý",
+    reason=lambda v: _enum_text(wording.REASON_TITLE, v), category=lambda v: _enum_text(wording.CATEGORY_TEXT, v),
+    kind=lambda v: _enum_text(wording.KIND_TEXT, v), level=wording.level_text, size=wording.size_text,
+    quarter=_quarter, reply_kind=lambda v: REPLY_KIND_TEXT.get(v, v), reply_status=lambda v: REPLY_STATUS_TEXT.get(v, v),
+    role=lambda v: ROLE_TEXT.get(v, v), event=lambda v: EVENT_TEXT.get(v, v), field=lambda v: FIELD_TEXT.get(v, v),
+    where=wording.where_text,
+)
+_env.globals.update(REASON_CODES=[c.value for c in ReasonCode], CATEGORIES=[c.value for c in Category],
+                    KINDS=[k.value for k in Kind], OUTCOMES=[o.value for o in wording.OUTCOME_TEXT],
+                    FIELDS=FIELD_TEXT)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page with the session's CSRF token, its flash message and signed-in user in the context."""
+    flash = request.session.pop("flash", None)
+    return TEMPLATES.TemplateResponse(request, template, {"csrf": csrf_token(request), "flash": flash, **context},
+                                      status_code=status)
+
+
+def flash(request: Request, text: str, kind: str = "ok") -> None:
+    request.session["flash"] = {"text": text, "kind": kind}
