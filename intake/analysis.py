@@ -27,6 +27,7 @@ class Analysis(BaseModel):
     quarter: str | None = None
     roles: dict[str, str] = Field(default_factory=dict)  # attachment sha256 → document|evidence|archive
     bomb: Reason | None = None
+    scanned: list[str] = Field(default_factory=list)  # PDFs without a text layer (kept as evidence)
 
 
 def _add_links(evidence: list[Evidence], links: list[str]) -> None:
@@ -85,6 +86,8 @@ def _attachment(att: Attachment, limits: AnalysisLimits, result: Analysis) -> No
         result.evidence.append(Evidence(filename=att.filename, sha256=att.sha256))
         if doc is not None:
             _add_links(result.evidence, doc.links)
+            if doc.shape == "pdf" and not doc.text.strip():
+                result.scanned.append(att.filename)
 
 
 def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analysis:

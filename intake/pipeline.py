@@ -302,6 +302,12 @@ def _route(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo 
                         reasons=reasons)
     if nominations:
         return _accept(nominations, reasons, unit, quarter, history, thread, settings)
+    if not analysis.drafts and analysis.scanned:
+        # A scanned PDF may well be the nomination itself: a person reads it rather than a refusal.
+        scans = [Reason(code=ReasonCode.unreadable_attachment, detail="scanned PDF without a text layer",
+                        where=name) for name in analysis.scanned]
+        return Decision(outcome=Outcome.needs_review, reasons=reasons + scans, unit_code=unit.code,
+                        quarter=quarter, reply=ReplyKind.pending)
     if not analysis.drafts and not any(r.code in _READING_PROBLEMS for r in reasons):
         reasons = reasons + [Reason(code=ReasonCode.no_nomination)]
     return Decision(outcome=Outcome.rejected, reasons=reasons, unit_code=unit.code, quarter=quarter,

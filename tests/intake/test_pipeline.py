@@ -205,3 +205,25 @@ def test_too_many_attachments_is_refused_before_reading() -> None:
     limited = SETTINGS.model_copy(update={"max_attachments": 1})
     decision = run(mail(rows=FULL), settings=limited)
     assert decision.outcome == Outcome.rejected and "attachment_too_large" in codes(decision)
+
+
+def _scanned_pdf() -> bytes:
+    """A one-page PDF holding only an image: what a scanner produces."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    image = Image.new("RGB", (60, 60), "white")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(image, x=10, y=10, w=50)
+    return bytes(pdf.output())
+
+
+def test_a_scanned_pdf_as_the_only_document_goes_to_review() -> None:
+    msg = EmailMessage()
+    msg["From"], msg["Message-ID"], msg["Subject"] = SCHOOL, "<s@x>", "Phiếu đăng ký (bản scan)"
+    msg.set_content("Kính gửi Sở, trường gửi phiếu đã ký (bản scan).")
+    msg.add_attachment(_scanned_pdf(), maintype="application", subtype="pdf", filename="phieu-scan.pdf")
+    decision = run(parse_message(msg.as_bytes()))
+    assert (decision.outcome, decision.reply) == (Outcome.needs_review, ReplyKind.pending)
+    assert [r.where for r in decision.reasons if r.code == ReasonCode.unreadable_attachment] == ["phieu-scan.pdf"]
