@@ -34,8 +34,8 @@ app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình ti
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 # Piped output (a file, `less`) gets a wide table rather than rich's 80-column default.
 console = Console() if sys.stdout.isatty() else Console(width=160)
-REPLY_TEXT = {"ack": "Xác nhận", "rejection": "Trả lại", "pending": "Chờ xác minh", "none": "Không"}
-REPLY_STATUS = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "gửi lỗi"}
+REPLY_TEXT = {"ack": "Xác nhận", "rejection": "Trả lại", "pending": "Chờ xác minh", "none": "Không trả lời"}
+REPLY_STATUS = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "không gửi được"}
 ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
 
 
@@ -51,7 +51,7 @@ def _engine(settings: Settings) -> Engine:
     try:
         return open_database(settings.database.url, settings.database.echo)
     except StoreError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"lỗi: {err}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -61,7 +61,7 @@ def _worker(config: Path, name: str | None = None) -> Worker:
     try:
         units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
     except StoreError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"lỗi: {err}", err=True)
         raise typer.Exit(2) from None
     return Worker(settings, engine, units, name=name or socket.gethostname())
 
@@ -75,16 +75,16 @@ def _logging(verbose: bool) -> None:
 @app.command()
 def run(config: Path = ConfigOption,
         once: bool = typer.Option(False, "--once", help="Đọc hộp thư một lần rồi dừng."),
-        name: str = typer.Option(None, "--worker-name", help="Tên tiến trình (khác nhau khi chạy nhiều tiến trình)."),
+        name: str = typer.Option(None, "--worker-name", help="Tên của tiến trình xử lý; mỗi tiến trình cần một tên riêng khi chạy song song."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
-    """Chạy bộ tiếp nhận: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
+    """Chạy dịch vụ tiếp nhận hồ sơ: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
     _logging(verbose)
     worker = _worker(config, name)
     if once:
         try:
             count = worker.run_once()
         except (MailboxUnavailable, MailboxLoginFailed) as err:
-            typer.echo(f"error: mailbox: {err}", err=True)
+            typer.echo(f"lỗi: không kết nối được hộp thư: {err}", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"Đã đọc {count} thư mới.")
         return
@@ -121,13 +121,13 @@ def _read_files(files: list[Path]) -> list[RawMessage]:
 @app.command(name="import")
 def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộp thư mbox."),
             config: Path = ConfigOption) -> None:
-    """Nhập thư từ tệp .eml hoặc mbox qua cùng quy trình với hộp thư."""
+    """Nhập thư từ tệp .eml hoặc tệp mbox và xử lý theo đúng quy trình như thư nhận qua hộp thư."""
     _logging(False)
     worker = _worker(config)
     try:
         count = worker.import_messages(_read_files(files))
     except IntakeError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"lỗi: {err}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Đã nhập {count} thư.")
 
@@ -140,10 +140,10 @@ def _reasons_text(raw: str) -> str:
 @app.command()
 def log(config: Path = ConfigOption,
         outcome: str = typer.Option(None, help="Lọc theo kết quả: accepted, rejected, needs_review, ignored, quarantined."),
-        unit: str = typer.Option(None, help="Lọc theo mã đơn vị."),
+        unit: str = typer.Option(None, help="Lọc theo mã đơn vị, ví dụ THPT-LVT."),
         quarter: str = typer.Option(None, help="Lọc theo quý, ví dụ 2024-Q2."),
         limit: int = typer.Option(200, help="Số dòng tối đa."),
-        as_json: bool = typer.Option(False, "--json", help="In dạng JSON.")) -> None:
+        as_json: bool = typer.Option(False, "--json", help="In kết quả dưới dạng JSON.")) -> None:
     """Nhật ký tiếp nhận: thời gian, người gửi, đơn vị, kết quả, lý do, thư trả lời, số hiệu."""
     settings = _settings(config)
     tz = ZoneInfo(settings.intake.timezone)
@@ -154,7 +154,7 @@ def log(config: Path = ConfigOption,
         typer.echo(json.dumps([_log_dict(m, ref, reply, tz) for m, ref, reply in rows], ensure_ascii=False, indent=1))
         return
     table = Table(title="Nhật ký tiếp nhận hồ sơ gương điển hình tiên tiến", show_lines=False)
-    for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Đơn vị", "Kết quả", "Lý do", "Trả lời", "Số hiệu"):
+    for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Đơn vị", "Kết quả", "Lý do", "Trả lời", "Mã hồ sơ"):
         table.add_column(column, overflow="fold")
     for m, ref, reply in rows:
         d = _log_dict(m, ref, reply, tz)
@@ -180,7 +180,7 @@ def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def show(reference: str = typer.Argument(..., help="Số hiệu hồ sơ, ví dụ DHTT-2024Q2-0042."),
+def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-2024Q2-0042."),
          config: Path = ConfigOption) -> None:
     """Xem một hồ sơ: các thư, gương điển hình và minh chứng đã ghi nhận."""
     settings = _settings(config)
@@ -201,10 +201,10 @@ def show(reference: str = typer.Argument(..., help="Số hiệu hồ sơ, ví d�
 @app.command()
 def export(config: Path = ConfigOption,
            fmt: str = typer.Option("json", "--format", help="Định dạng xuất (json)."),
-           output: Path = typer.Option(None, "--output", "-o", help="Ghi ra tệp thay vì màn hình.")) -> None:
-    """Xuất mọi thư đã nhận (theo thứ tự nhận) dạng JSON."""
+           output: Path = typer.Option(None, "--output", "-o", help="Ghi ra tệp thay vì in ra màn hình.")) -> None:
+    """Xuất toàn bộ thư đã nhận, theo thứ tự thời gian nhận, dưới dạng JSON."""
     if fmt != "json":
-        typer.echo("error: only --format json is supported", err=True)
+        typer.echo("lỗi: hiện chỉ hỗ trợ --format json", err=True)
         raise typer.Exit(2)
     settings = _settings(config)
     engine = _engine(settings)
@@ -226,14 +226,14 @@ def reconcile(config: Path = ConfigOption) -> None:
     try:
         report = reconcile_mailbox(worker)
     except (MailboxUnavailable, MailboxLoginFailed) as err:
-        typer.echo(f"error: mailbox: {err}", err=True)
+        typer.echo(f"lỗi: không kết nối được hộp thư: {err}", err=True)
         raise typer.Exit(1) from None
-    for line in report.lines():
+    for line in report.lines(ZoneInfo(worker.settings.intake.timezone)):
         typer.echo(line)
     raise typer.Exit(0 if report.complete else 1)
 
 
-quarantine_app = typer.Typer(help="Thư bị cách ly: xem, giải phóng, xử lý lại.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Thư bị cách ly: xem, bỏ cách ly, xử lý lại.", no_args_is_help=True)
 review_app = typer.Typer(help="Thư chờ xác minh (địa chỉ chưa đăng ký): xem, gắn với đơn vị.",
                          no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
@@ -265,7 +265,7 @@ def _admin(action, config: Path, *args: object) -> None:  # type: ignore[no-unty
     try:
         decision = action(worker, *args, actor=getpass.getuser())
     except (NotAllowed, UnknownMessage) as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"lỗi: {err}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Kết quả mới: {OUTCOME_TEXT.get(decision.outcome, decision.outcome)}"
                f" — đơn vị {decision.unit_code or 'chưa xác định'}.")
@@ -278,18 +278,18 @@ def quarantine_list(config: Path = ConfigOption) -> None:
 
 
 @quarantine_app.command("release")
-def quarantine_release(message: int = typer.Argument(..., help="Mã thư (cột «Mã thư»)."),
+def quarantine_release(message: int = typer.Argument(..., help="Mã thư (cột “Mã thư” trong dhtt log)."),
                        config: Path = ConfigOption) -> None:
-    """Giải phóng một thư bị cách ly: xử lý lại, không giải nén tệp nén (tệp được giữ làm minh chứng)."""
+    """Bỏ cách ly một thư: xét lại thư mà không giải nén tệp nén (tệp nén được giữ nguyên làm minh chứng)."""
     from intake.admin import release
 
     _admin(release, config, message)
 
 
 @quarantine_app.command("reprocess")
-def quarantine_reprocess(message: int = typer.Argument(..., help="Mã thư (cột «Mã thư»)."),
+def quarantine_reprocess(message: int = typer.Argument(..., help="Mã thư (cột “Mã thư” trong dhtt log)."),
                          config: Path = ConfigOption) -> None:
-    """Xử lý lại một thư từ bản gốc đã lưu (sau khi đã khắc phục nguyên nhân lỗi)."""
+    """Xử lý lại một thư bất kỳ từ bản gốc đã lưu (sau khi đã khắc phục nguyên nhân lỗi)."""
     from intake.admin import reprocess
 
     _admin(reprocess, config, message)
@@ -302,7 +302,7 @@ def review_list(config: Path = ConfigOption) -> None:
 
 
 @review_app.command("attach")
-def review_attach(message: int = typer.Argument(..., help="Mã thư (cột «Mã thư»)."),
+def review_attach(message: int = typer.Argument(..., help="Mã thư (cột “Mã thư” trong dhtt log)."),
                   unit: str = typer.Argument(..., help="Mã đơn vị trong danh mục, ví dụ THPT-LVT."),
                   config: Path = ConfigOption) -> None:
     """Gắn thư của một địa chỉ chưa đăng ký với một đơn vị; thư được xét lại và trả lời một lần."""

@@ -15,11 +15,11 @@ from store.models import Evidence, Message, Nominee
 
 
 class UnknownMessage(IntakeError):
-    """No recorded mail has this number."""
+    """No recorded mail has this number. The message is shown to staff, so it is Vietnamese."""
 
 
 class NotAllowed(IntakeError):
-    """The change does not apply to this mail or field."""
+    """The change does not apply to this mail or field. The message is shown to staff (Vietnamese)."""
 
 
 EDITABLE = {"name", "position", "workplace", "school_level", "category", "kind", "summary", "innovations",
@@ -32,7 +32,7 @@ def _undo(worker: Worker, message_pk: int, actor: str, kind: str, **change: obje
     with session(worker.engine) as db:
         message = db.get(Message, message_pk)
         if message is None:
-            raise UnknownMessage(f"no message {message_pk}")
+            raise UnknownMessage(f"không có thư mã {message_pk}")
         records.log_event(db, kind, message.id, actor=actor, previous=message.outcome,
                           reasons=message.reasons, **change)
         nominees = [n.id for n in db.exec(select(Nominee).where(Nominee.message_id == message.id))]
@@ -67,9 +67,9 @@ def release(worker: Worker, message_pk: int, actor: str) -> Decision:
     with session(worker.engine) as db:
         message = db.get(Message, message_pk)
         if message is None:
-            raise UnknownMessage(f"no message {message_pk}")
+            raise UnknownMessage(f"không có thư mã {message_pk}")
         if message.outcome != Outcome.quarantined:
-            raise NotAllowed(f"message {message_pk} is not quarantined")
+            raise NotAllowed(f"thư mã {message_pk} không ở trạng thái cách ly")
     _undo(worker, message_pk, actor, "released", released=True)
     return _decide_again(worker, message_pk)
 
@@ -77,13 +77,13 @@ def release(worker: Worker, message_pk: int, actor: str) -> Decision:
 def attach_unit(worker: Worker, message_pk: int, unit_code: str, actor: str) -> Decision:
     """A mail from an unregistered address, decided as the given unit's own."""
     if worker.units.by_code(unit_code) is None:
-        raise NotAllowed(f"unknown unit {unit_code!r}")
+        raise NotAllowed(f"không có đơn vị mã {unit_code} trong danh mục đơn vị")
     with session(worker.engine) as db:
         message = db.get(Message, message_pk)
         if message is None:
-            raise UnknownMessage(f"no message {message_pk}")
+            raise UnknownMessage(f"không có thư mã {message_pk}")
         if message.outcome != Outcome.needs_review:
-            raise NotAllowed(f"message {message_pk} is not awaiting review")
+            raise NotAllowed(f"thư mã {message_pk} không ở trạng thái chờ xác minh")
     _undo(worker, message_pk, actor, "unit_attached", override_unit=unit_code)
     return _decide_again(worker, message_pk)
 
@@ -91,16 +91,16 @@ def attach_unit(worker: Worker, message_pk: int, unit_code: str, actor: str) -> 
 def correct_field(worker: Worker, nominee_pk: int, field: str, value: str, actor: str) -> None:
     """Correct one parsed field of an exemplar; the old value stays in the event log."""
     if field not in EDITABLE:
-        raise NotAllowed(f"field {field!r} cannot be edited")
+        raise NotAllowed(f"không được sửa trường {field}")
     if field in _ENUMS:
         try:
             value = _ENUMS[field](value).value
         except ValueError:
-            raise NotAllowed(f"{value!r} is not a valid {field}") from None
+            raise NotAllowed(f"giá trị “{value}” không hợp lệ cho trường {field}") from None
     with session(worker.engine) as db:
         nominee = db.get(Nominee, nominee_pk)
         if nominee is None:
-            raise UnknownMessage(f"no exemplar {nominee_pk}")
+            raise UnknownMessage(f"không có gương điển hình mã {nominee_pk}")
         records.log_event(db, "field_corrected", nominee.message_id, actor=actor, nominee=nominee_pk,
                           field=field, old=getattr(nominee, field), new=value)
         setattr(nominee, field, value)

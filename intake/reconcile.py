@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -31,10 +32,11 @@ class ReconcileReport(BaseModel):
     def complete(self) -> bool:
         return not self.missing and not self.undecided
 
-    def lines(self) -> list[str]:
+    def lines(self, tz: ZoneInfo) -> list[str]:
+        """The report for staff, times in the Sở's time zone like the intake log."""
         out = [f"Đã đối chiếu {self.checked} thư trong hộp thư."]
         for item in self.missing:
-            out.append(f"CHƯA GHI NHẬN: {item.folder} UID {item.uid} {item.received_at:%d/%m/%Y %H:%M} "
+            out.append(f"CHƯA GHI NHẬN: {item.folder} UID {item.uid} {item.received_at.astimezone(tz):%d/%m/%Y %H:%M} "
                        f"{item.sender} — {item.subject}")
         if self.undecided:
             out.append(f"Đã ghi nhận nhưng chưa xử lý: {len(self.undecided)} thư (mã {self.undecided[:20]}).")

@@ -5,6 +5,7 @@ Message-IDs come from the caller's key, so a re-run builds the very same reply, 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import unicodedata
@@ -67,6 +68,22 @@ class ReplySettings(BaseModel):
     contact: str = "Phòng Công nghệ thông tin - Sở GDĐT Ninh Bình"
 
 
+class FileAttachment(BaseModel):
+    """A file sent with a reply (the nomination template with a rejection)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def mime_part(self) -> MIMENonMultipart:
+        maintype, _, subtype = self.content_type.partition("/")
+        part = MIMENonMultipart(maintype, subtype or "octet-stream")
+        part.set_payload(base64.encodebytes(self.data).decode("ascii"))
+        part["Content-Transfer-Encoding"] = "base64"
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", self.filename))
+        return part
+
+
 class OutgoingReply(BaseModel):
     """One reply or alert, rendered; `to_bytes` makes it a complete message."""
 
@@ -78,6 +95,7 @@ class OutgoingReply(BaseModel):
     html: str
     in_reply_to: str | None = None
     references: list[str] = Field(default_factory=list)
+    attachments: list[FileAttachment] = Field(default_factory=list)
 
     def to_bytes(self, settings: ReplySettings, date: datetime) -> bytes:
         """The RFC 5322 message, multipart/alternative text + HTML in UTF-8; same inputs, same bytes.
@@ -86,7 +104,9 @@ class OutgoingReply(BaseModel):
         header through its parser, which cost more than deciding the mail itself.
         """
         seed = f"{self.message_id}\0{self.text}\0{self.html}".encode()
-        msg = MIMEMultipart("alternative", boundary="==dhtt_" + hashlib.sha256(seed).hexdigest()[:32])
+        boundary = "==dhtt_" + hashlib.sha256(seed).hexdigest()[:32]
+        body = MIMEMultipart("alternative", boundary=boundary)
+        msg = MIMEMultipart("mixed", boundary=boundary + "_m") if self.attachments else body
         # Encoded words are folded here (RFC 2047: at most 75 characters each); the generator
         # itself does not fold, so long message-ids stay on one line instead of after a break.
         msg["From"] = formataddr((Header(settings.sender_name, "utf-8").encode(linesep="\r\n"), settings.sender))
@@ -104,10 +124,14 @@ class OutgoingReply(BaseModel):
         # RFC 3834: answers to a mail are auto-replied, alerts nobody asked for are auto-generated.
         msg["Auto-Submitted"] = "auto-generated" if self.kind.startswith("alert") else "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
-        for body, subtype in ((self.text, "plain"), (self.html, "html")):
+        for text, subtype in ((self.text, "plain"), (self.html, "html")):
             part = MIMENonMultipart("text", subtype)
-            part.set_payload(body, _UTF8_QP)  # adds charset and quoted-printable headers
-            msg.attach(part)
+            part.set_payload(text, _UTF8_QP)  # adds charset and quoted-printable headers
+            body.attach(part)
+        if self.attachments:
+            msg.attach(body)
+            for item in self.attachments:
+                msg.attach(item.mime_part())
         return msg.as_bytes(policy=_POLICY)
 
 

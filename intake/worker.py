@@ -15,12 +15,12 @@ from intake.errors import MailboxUnavailable, OutboxUnavailable
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
 from intake.message import parse_headers
-from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason
+from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason, ReplyKind
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader, prepare
 from intake.quota import QuotaStatus, quota_status
-from intake.replies import ReplySettings, build_reply
+from intake.replies import FileAttachment, ReplySettings, build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
 from settings import Settings
@@ -53,6 +53,7 @@ class Worker:
         self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
                                      message_id_domain=intake.message_id_domain)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
+        self._template_file: FileAttachment | None = None
         self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb)
 
     # -- recording -------------------------------------------------------------------------
@@ -101,6 +102,8 @@ class Worker:
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
                             quota=self._quota(db, decision), settings=self.replies)
         if reply is not None:
+            if decision.reply == ReplyKind.rejection:
+                reply.attachments.append(self._template())
             raw = reply.to_bytes(self.replies, datetime.now(UTC))
             records.queue_reply(db, message.id, reply.message_id, reply.kind, reply.to, reply.subject, raw)
         db.commit()
@@ -112,6 +115,16 @@ class Worker:
             db.add(AttachmentRow(message_id=message.id or 0, filename=part.filename,
                                  content_type=part.content_type, size=len(part.data), sha256=digest,
                                  path=str(path)))
+
+    def _template(self) -> FileAttachment:
+        """The nomination template, sent with every rejection so the unit can fill it in."""
+        if self._template_file is None:
+            from reports.template_docx import FILENAME, template_bytes
+
+            self._template_file = FileAttachment(
+                filename=FILENAME, data=template_bytes(self.settings.reports, self.settings.smtp.sender),
+                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        return self._template_file
 
     def _unit_name(self, decision: Decision) -> str | None:
         unit = self.units.by_code(decision.unit_code)

@@ -50,7 +50,7 @@ def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần 
     try:
         split_quarter(quarter)
     except ValueError:
-        typer.echo("error: --quarter phải có dạng NĂM-QSỐ, ví dụ 2024-Q2", err=True)
+        typer.echo("lỗi: quý phải ghi theo dạng năm-Q số quý, ví dụ 2024-Q2", err=True)
         raise typer.Exit(2) from None
     _, engine, units, ctx = _open(config)
     data = load_quarter(engine, quarter, units, ctx)
@@ -65,12 +65,12 @@ def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2
            config: Path = ConfigOption) -> None:
     """Báo cáo chung toàn ngành theo năm học hoặc cả giai đoạn (Word và Excel)."""
     if bool(year) == plan:
-        typer.echo("error: chọn một trong hai: --year 2024-2025 hoặc --plan", err=True)
+        typer.echo("lỗi: cần chọn đúng một trong hai tùy chọn --year (ví dụ 2024-2025) hoặc --plan", err=True)
         raise typer.Exit(2)
     try:
         quarters = plan_quarters() if plan else school_year_quarters(year)
     except ValueError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"lỗi: {err}", err=True)
         raise typer.Exit(2) from None
     title, stem = ("GIAI ĐOẠN 2023-2025", "bao-cao-giai-doan-2023-2025") if plan else (
         f"NĂM HỌC {year}", f"bao-cao-nam-hoc-{year}")
@@ -96,7 +96,7 @@ def digest(now: bool = typer.Option(False, "--now", help="Lập ngay thư tổng
         typer.echo(mail.text)
         return
     if not ctx.staff:
-        typer.echo("error: chưa cấu hình địa chỉ cán bộ nhận thư (intake.staff)", err=True)
+        typer.echo("lỗi: chưa cấu hình địa chỉ cán bộ nhận thư (intake.staff)", err=True)
         raise typer.Exit(2)
     send_digest(engine, units, ctx, moment)
     typer.echo(f"Đã đưa thư tổng hợp vào hàng đợi gửi tới {', '.join(ctx.staff)}.")

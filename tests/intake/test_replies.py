@@ -198,3 +198,17 @@ def test_alert_down_is_generated_for_administrators() -> None:
     assert message["Auto-Submitted"] == "auto-generated" and message["In-Reply-To"] is None
     assert "08:00 ngày 18/06/2024" in _body(message, "plain")
     assert "Connection refused" in _body(message, "html")
+
+
+def test_a_file_sent_with_a_reply_keeps_its_vietnamese_name() -> None:
+    from intake.replies import FileAttachment, OutgoingReply
+
+    reply = OutgoingReply(message_id="<rejection.1@x.local>", kind="rejection", to=["a@b.vn"], subject="Hồ sơ",
+                          text="Kính gửi", html="<p>Kính gửi</p>",
+                          attachments=[FileAttachment(filename="Mẫu phiếu.docx", content_type="application/zip",
+                                                      data=b"PK\x03\x04data")])
+    parsed = email.message_from_bytes(reply.to_bytes(SETTINGS, datetime(2024, 6, 17, tzinfo=timezone.utc)),
+                                      policy=email.policy.default)
+    [part] = list(parsed.iter_attachments())
+    assert part.get_filename() == "Mẫu phiếu.docx" and part.get_content() == b"PK\x03\x04data"
+    assert parsed.get_body(("plain",)).get_content().startswith("Kính gửi")

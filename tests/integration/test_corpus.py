@@ -61,6 +61,11 @@ def test_each_sender_answered_once_and_robots_never(corpus_run, corpus_dir, smtp
     assert sorted(answered) == sorted(wanted)
     robots = {case["message_id"] for case in expected if case["outcome"] == "ignored"}
     assert not robots & set(answered)
+    # Every rejection carries the nomination template, so the unit can fill it in and reply.
+    rejections = [r for r in replies if str(r["Message-ID"]).startswith("<rejection.")]
+    assert rejections and all(
+        [a.get_filename() for a in r.iter_attachments()] == ["Mau-phieu-gioi-thieu-guong-dien-hinh-tien-tien.docx"]
+        for r in rejections)
     # A second pass over the same mailbox finds nothing new and sends nothing more.
     assert worker.run_once() == 0
     assert len(smtp_sink.messages) == len(wanted)
