@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 import nh3
 from sqlmodel import Session, col, select
 
-from intake.message import parse_message
+from intake.message import decode_header_text, parse_message
 from intake.models import InboundMessage
 from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
 
@@ -62,11 +63,15 @@ def _reply_text(raw: bytes) -> str:
     return part.get_content() if part is not None else ""  # type: ignore[union-attr]
 
 
-def _inbound(message: Message) -> tuple[InboundMessage | None, str | None]:
+def _inbound(message: Message) -> tuple[InboundMessage | None, list[tuple[str, str]], str | None]:
+    """The parsed mail and its header lines as people read them (RFC 2047 words decoded)."""
     try:
-        return parse_message(Path(message.spool_path).read_bytes()), None
+        data = Path(message.spool_path).read_bytes()
     except OSError as err:
-        return None, f"Không đọc được bản lưu của thư: {err.strerror}"
+        return None, [], f"Không đọc được bản lưu của thư: {err.strerror}"
+    head = BytesHeaderParser(policy=policy.compat32).parsebytes(data)
+    headers = [(name, decode_header_text(value)) for name in SHOWN_HEADERS for value in head.get_all(name, [])]
+    return parse_message(data), headers, None
 
 
 def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> list[NomineeView]:
@@ -80,7 +85,7 @@ def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> l
 
 def mail_view(db: Session, message: Message) -> MailView:
     """Everything the mail page shows, read in one session."""
-    inbound, error = _inbound(message)
+    inbound, headers, error = _inbound(message)
     attachments = list(db.exec(select(Attachment).where(Attachment.message_id == message.id)
                                .order_by(col(Attachment.id))))
     submission = db.get(Submission, message.submission_id) if message.submission_id else None
@@ -89,7 +94,6 @@ def mail_view(db: Session, message: Message) -> MailView:
     replies = [ReplyView(r, _reply_text(r.raw)) for r in db.exec(
         select(Reply).where(Reply.message_id == message.id).order_by(col(Reply.id)))]
     events = list(db.exec(select(Event).where(Event.message_id == message.id).order_by(col(Event.at))))
-    headers = [(name, inbound.headers[name]) for name in SHOWN_HEADERS if inbound and name in inbound.headers]
     html = sanitise_html(inbound.html) if inbound and inbound.html else None
     return MailView(message=message, submission=submission, inbound=inbound, headers=headers, safe_html=html,
                     nominees=_nominees(db, message, attachments), attachments=attachments, replies=replies,
