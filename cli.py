@@ -321,6 +321,16 @@ def _mount_reports() -> None:
 _mount_reports()
 
 
+def _mount_web() -> None:
+    import web.cli
+
+    app.registered_commands.extend(web.cli.app.registered_commands)  # dhtt web
+    app.registered_groups.extend(web.cli.app.registered_groups)  # dhtt user add|list|disable|enable
+
+
+_mount_web()
+
+
 def main() -> None:
     app()
 

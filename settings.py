@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from intake.config import ImapSettings, IntakeSettings, SmtpSettings
 from intake.quota import QuotaRules
 from reports.config import ReportSettings
+from web.config import WebSettings
 from store.config import DatabaseSettings
 
 
@@ -27,6 +28,7 @@ class Settings(BaseModel):
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     quota: QuotaRules = Field(default_factory=QuotaRules)
+    web: WebSettings = Field(default_factory=WebSettings)
     base_dir: Path = Path(".")
 
     def secret(self, env_name: str) -> str | None:

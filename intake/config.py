@@ -60,7 +60,7 @@ class IntakeSettings(BaseModel):
     max_failures: int = Field(default=3, ge=1)  # then the mail is quarantined
     admins: list[str] = Field(default_factory=list)  # alerts: mailbox down/up, quarantine
     staff: list[str] = Field(default_factory=list)  # digests and reports
-    alert_after_minutes: int = Field(default=15, ge=1)
+    alert_after_minutes: float = Field(default=15, gt=0)
     max_replies_per_hour: int = Field(default=5, ge=1)  # to one address answering our own mail
     reader_processes: int = Field(default=1, ge=0, le=8)  # 0: read mail in the worker process itself
     reader_memory_mb: int = Field(default=2048, ge=256)  # address-space limit of a reader process
