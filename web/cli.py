@@ -38,7 +38,7 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 
 @app.command()
 def web(config: Path = ConfigOption) -> None:
-    """Chạy trang web nhật ký tiếp nhận (địa chỉ và cổng trong mục [web] của tệp cấu hình)."""
+    """Chạy trang web nhật ký tiếp nhận (địa chỉ và cổng trong mục “web” của tệp cấu hình)."""
     import uvicorn
 
     from scheduler import build_worker
