@@ -139,7 +139,19 @@ class Mailbox:
         if not uids:
             return
         if self._guard(self.client.has_capability, "MOVE"):
-            self._guard(self.client.move, uids, folder)
+            try:
+                self.client.move(uids, folder)
+            except IMAPClientError as err:
+                # Another worker moved some of them first: move what is still here, once.
+                if "EXPUNGEISSUED" not in str(err) and "no longer exist" not in str(err):
+                    self._drop()
+                    raise MailboxUnavailable(str(err)) from err
+                still = self._guard(self.client.search, ["UID", ",".join(map(str, uids))])
+                if still:
+                    self._guard(self.client.move, sorted(still), folder)
+            except _NETWORK_ERRORS as err:
+                self._drop()
+                raise MailboxUnavailable(str(err) or type(err).__name__) from err
             return
         self._guard(self.client.copy, uids, folder)
         self._guard(self.client.delete_messages, uids)

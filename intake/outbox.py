@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from intake.config import SmtpSettings
 from intake.errors import OutboxUnavailable, ReplyRefused
 from store.db import session
-from store.records import mark_reply, pending_replies
+from store.records import claim_reply, mark_reply, pending_replies
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class SmtpClient:
             log.warning("some recipients refused: %s", refused)
 
 
-def flush_outbox(engine: Engine, smtp: SmtpClient) -> int:
+def flush_outbox(engine: Engine, smtp: SmtpClient, worker: str = "worker") -> int:
     """Send every queued reply; returns how many were sent. Stops at the first relay outage."""
     with session(engine) as db:
         queue = pending_replies(db)
@@ -71,7 +71,8 @@ def flush_outbox(engine: Engine, smtp: SmtpClient) -> int:
             with session(engine) as db:
                 # 'sending' is committed before the SMTP transaction: a reply found in that state
                 # after a crash is sent again with the same Message-ID, never under a new one.
-                mark_reply(db, reply, "sending")
+                if not claim_reply(db, reply, worker):
+                    continue  # another worker has it
                 try:
                     smtp.send(client, reply.raw, reply.recipients.split(";"))
                 except ReplyRefused as err:

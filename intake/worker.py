@@ -157,7 +157,7 @@ class Worker:
 
     def flush(self) -> int:
         try:
-            return flush_outbox(self.engine, self.smtp)
+            return flush_outbox(self.engine, self.smtp, self.name)
         except OutboxUnavailable as err:
             log.warning("outbox: relay unavailable, replies stay queued: %s", err)
             return 0

@@ -125,6 +125,8 @@ class Reply(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     last_error: str | None = None
+    claimed_by: str | None = None  # the worker sending it: two workers never send the same reply
+    claimed_until: datetime | None = None
 
 
 class Event(SQLModel, table=True):

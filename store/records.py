@@ -89,12 +89,22 @@ def record_failure(db: Session, message: Message, error: str, max_failures: int)
     return message.failures >= max_failures
 
 
+def _ensure_row(db: Session, row: Counter | Checkpoint) -> None:
+    """Insert a keyed row unless it exists; another worker inserting it first is no error."""
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:
+        pass
+
+
 def next_reference(db: Session, prefix: str, quarter: str) -> str:
     """The next reference number of the quarter, e.g. DHTT-2024Q2-0042."""
     label = quarter.replace("-", "")
-    counter = db.get(Counter, label, with_for_update=True)
-    if counter is None:
-        counter = Counter(name=label, value=0)
+    if db.get(Counter, label) is None:
+        _ensure_row(db, Counter(name=label, value=0))
+    counter = db.get(Counter, label, with_for_update=True, populate_existing=True)
+    assert counter is not None
     counter.value += 1
     db.add(counter)
     db.flush()
@@ -179,11 +189,31 @@ def pending_replies(db: Session) -> list[Reply]:
     return list(db.exec(select(Reply).where(col(Reply.status).in_(("queued", "sending"))).order_by(Reply.id)))
 
 
+def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedelta(minutes=5)) -> bool:
+    """Mark a reply 'sending' for this worker, unless another live worker is sending it. Commits.
+
+    A reply left 'sending' by this same worker (a crash mid-send) is taken again: it is sent once
+    more under the same Message-ID rather than possibly never.
+    """
+    stamp = now()
+    result = db.execute(update(Reply).where(
+        Reply.id == reply.id,
+        or_(Reply.status == "queued",
+            and_(Reply.status == "sending",
+                 or_(Reply.claimed_by == worker, col(Reply.claimed_until) < stamp))),
+    ).values(status="sending", attempts=Reply.attempts + 1, claimed_by=worker, claimed_until=stamp + ttl))
+    taken = bool(result.rowcount)  # type: ignore[attr-defined]
+    if taken:
+        log_event(db, "reply_sending", reply.message_id, rfc_message_id=reply.rfc_message_id, worker=worker)
+    db.commit()
+    return taken
+
+
 def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None) -> None:
-    """Move a reply along queued → sending → sent (or failed). Commits."""
+    """Move a claimed reply on to sent, failed, or back to queued. Commits."""
+    reply = db.merge(reply)
     reply.status = status
-    if status == "sending":
-        reply.attempts += 1
+    reply.claimed_by = None
     if status == "sent":
         reply.sent_at = now()
     reply.last_error = error
@@ -207,7 +237,11 @@ def checkpoint(db: Session, folder: str) -> Checkpoint | None:
 
 
 def save_checkpoint(db: Session, folder: str, uidvalidity: int, last_uid: int) -> None:
-    row = db.get(Checkpoint, folder) or Checkpoint(folder=folder, uidvalidity=uidvalidity, updated_at=now())
+    """Move the folder's checkpoint forward (never back). Commits."""
+    if db.get(Checkpoint, folder) is None:
+        _ensure_row(db, Checkpoint(folder=folder, uidvalidity=uidvalidity, updated_at=now()))
+    row = db.get(Checkpoint, folder, with_for_update=True, populate_existing=True)
+    assert row is not None
     if row.uidvalidity != uidvalidity:
         log_event(db, "uidvalidity_changed", folder=folder, old=row.uidvalidity, new=uidvalidity)
         row.last_uid = 0
