@@ -16,12 +16,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from intake.analysis import Analysis, AnalysisLimits, analyse
 from intake.message import parse_message
-from intake.models import InboundMessage
+from intake.models import Attachment, InboundMessage
 from intake.pipeline import effective_message
+from intake.spool import Spool
 from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
@@ -29,18 +30,52 @@ AHEAD = 8  # messages read ahead of the one being decided: bounds memory, keeps 
 GIVE_UP_AFTER = 3  # reader processes dying on this many mails in a row: read in the worker instead
 
 
+class StoredFile(BaseModel):
+    """An attachment written to the spool, by its SHA-256."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    path: str
+
+
 class Prepared(BaseModel):
-    """A message read from the spool and analysed, ready for the decision."""
+    """A message read from the spool and analysed, ready for the decision.
+
+    Attachment bytes are already on disk (`files`) and dropped from `message`, so only what the
+    decision needs travels back from the reader process.
+    """
 
     message: InboundMessage
     analysis: Analysis
+    files: list[StoredFile] = Field(default_factory=list)
 
 
-def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits) -> Prepared:
-    """Parse the spooled mail and analyse the submission it carries (the inner mail of a forward)."""
+def _store_files(message: InboundMessage, spool: Spool) -> tuple[InboundMessage, list[StoredFile]]:
+    files: list[StoredFile] = []
+    kept: list[Attachment] = []
+    for part in message.attachments:
+        digest, path = spool.put_file(part.data)
+        files.append(StoredFile(filename=part.filename, content_type=part.content_type, size=len(part.data),
+                                sha256=digest, path=str(path)))
+        kept.append(part.model_copy(update={"data": b""}))
+    forwarded = []
+    for inner in message.forwarded:
+        light, inner_files = _store_files(inner, spool)
+        forwarded.append(light)
+        files.extend(inner_files)
+    return message.model_copy(update={"attachments": kept, "forwarded": forwarded}), files
+
+
+def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits, files_root: str) -> Prepared:
+    """Parse the spooled mail, analyse the submission it carries (the inner mail of a forward), and
+    spool its attachments."""
     message = parse_message(Path(path).read_bytes())
     inner, _ = effective_message(message, units)
-    return Prepared(message=message, analysis=analyse(inner, limits))
+    analysis = analyse(inner, limits)
+    light, files = _store_files(message, Spool(Path(files_root)))
+    return Prepared(message=light, analysis=analysis, files=files)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -51,8 +86,9 @@ def _limit_memory(megabytes: int) -> None:
 class Reader:
     """Prepares messages in order, `AHEAD` at a time, in one child process (or inline when 0)."""
 
-    def __init__(self, units: UnitDirectory, limits: AnalysisLimits, processes: int, memory_mb: int) -> None:
-        self.units, self.limits = units, limits
+    def __init__(self, units: UnitDirectory, limits: AnalysisLimits, processes: int, memory_mb: int,
+                 files_root: Path) -> None:
+        self.units, self.limits, self.files_root = units, limits, str(files_root)
         self.processes, self.memory_mb = processes, memory_mb
         self._pool: ProcessPoolExecutor | None = None
         self._deaths = 0
@@ -68,7 +104,7 @@ class Reader:
         return self._pool
 
     def _submit(self, path: str) -> Future[Prepared]:
-        return self._executor().submit(prepare, path, self.units, self.limits)
+        return self._executor().submit(prepare, path, self.units, self.limits, self.files_root)
 
     def read(self, paths: list[str]) -> Iterator[Prepared | Exception]:
         """Each path's Prepared, or the exception reading it raised, in the order given."""
@@ -113,7 +149,7 @@ class Reader:
 
     def _inline(self, path: str) -> Prepared | Exception:
         try:
-            return prepare(path, self.units, self.limits)
+            return prepare(path, self.units, self.limits, self.files_root)
         except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
             return err
 

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 from email import policy
 from email.header import Header
-from email.charset import QP, Charset
+from email.charset import BASE64, Charset
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr
@@ -47,8 +47,8 @@ _ENV = Environment(
 )
 # Headers we fold ourselves are emitted as given: the stock policy would RFC 2047-encode a long msg-id.
 _POLICY = policy.compat32.clone(linesep="\r\n", max_line_length=None)
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP
+_UTF8_B64 = Charset("utf-8")
+_UTF8_B64.body_encoding = BASE64  # encoded in C; quoted-printable is pure Python and slow
 _MSGID = re.compile(r"<[^<>\s]+>")
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
 _REPLY_PREFIX = re.compile(
@@ -126,7 +126,7 @@ class OutgoingReply(BaseModel):
         msg["X-Auto-Response-Suppress"] = "All"
         for text, subtype in ((self.text, "plain"), (self.html, "html")):
             part = MIMENonMultipart("text", subtype)
-            part.set_payload(text, _UTF8_QP)  # adds charset and quoted-printable headers
+            part.set_payload(text, _UTF8_B64)  # adds the charset and transfer-encoding headers
             body.attach(part)
         if self.attachments:
             msg.attach(body)

@@ -6,19 +6,18 @@ import logging
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from intake.errors import MailboxUnavailable, OutboxUnavailable
+from intake.errors import OutboxUnavailable
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
 from intake.message import parse_headers
-from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason, ReplyKind
+from intake.models import Decision, InboundMessage, Outcome, RawMessage, ReplyKind
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import Overrides, PipelineSettings, decide
-from intake.prefetch import Prepared, Reader, prepare
+from intake.prefetch import Prepared, Reader, StoredFile, prepare
 from intake.quota import QuotaStatus, quota_status
 from intake.replies import FileAttachment, ReplySettings, build_reply
 from intake.screening import ScreenSettings
@@ -54,7 +53,8 @@ class Worker:
                                      message_id_domain=intake.message_id_domain)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
         self._template_file: FileAttachment | None = None
-        self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb)
+        self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb,
+                             self.spool.root)
 
     # -- recording -------------------------------------------------------------------------
     def ingest(self, raw: RawMessage) -> Message:
@@ -81,23 +81,25 @@ class Worker:
             assert message is not None
             try:
                 if prepared is None:
-                    prepared = prepare(message.spool_path, self.units, self.pipeline.limits)
+                    prepared = prepare(message.spool_path, self.units, self.pipeline.limits, str(self.spool.root))
                 if isinstance(prepared, Exception):
                     raise prepared
                 inbound = prepared.message
                 overrides = Overrides(unit_code=message.override_unit, released=message.released)
                 decision = decide(inbound, _aware(message.received_at), self.units, StoreHistory(db, message),
                                   self.pipeline, analysis=prepared.analysis, overrides=overrides)
-                self._save(db, message, inbound, decision)
+                self._save(db, message, inbound, decision, prepared.files)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
                 db.rollback()
                 log.exception("processing message %s failed", row.id)
                 self._failed(db, message, err)
 
-    def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision) -> None:
+    def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision,
+              files: list[StoredFile]) -> None:
         message.auth_results = inbound.headers.get("authentication-results")
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
-        self._store_attachments(db, message, inbound)
+        for item in files:
+            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump()))
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
                             quota=self._quota(db, decision), settings=self.replies)
@@ -108,13 +110,6 @@ class Worker:
             records.queue_reply(db, message.id, reply.message_id, reply.kind, reply.to, reply.subject, raw)
         db.commit()
         log.info("message %s: %s %s", message.id, decision.outcome.value, [r.code.value for r in decision.reasons])
-
-    def _store_attachments(self, db: Session, message: Message, inbound: InboundMessage) -> None:
-        for part in _all_attachments(inbound):
-            digest, path = self.spool.put_file(part.data)
-            db.add(AttachmentRow(message_id=message.id or 0, filename=part.filename,
-                                 content_type=part.content_type, size=len(part.data), sha256=digest,
-                                 path=str(path)))
 
     def _template(self) -> FileAttachment:
         """The nomination template, sent with every rejection so the unit can fill it in."""
@@ -225,13 +220,3 @@ class Worker:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _all_attachments(inbound: InboundMessage) -> list:  # type: ignore[type-arg]
-    found = list(inbound.attachments)
-    for inner in inbound.forwarded:
-        found.extend(_all_attachments(inner))
-    return found
-
-
-__all__ = ["Worker", "MailboxUnavailable", "Reason"]

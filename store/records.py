@@ -68,13 +68,16 @@ def record_message(db: Session, raw: RawMessage, sha: str, spool_path: str,
 
 
 def claim(db: Session, message_pk: int, worker: str, ttl: timedelta = timedelta(minutes=5)) -> bool:
-    """Take this message for processing unless another live worker holds it. Commits."""
+    """Take this message for processing unless another live worker holds it.
+
+    Not committed: the row stays locked until the decision is committed in the same transaction,
+    so a second worker waits and then finds the mail decided.
+    """
     stamp = now()
     result = db.execute(update(Message).where(
         Message.id == message_pk, Message.status == "received",
         or_(col(Message.claimed_by).is_(None), Message.claimed_by == worker, col(Message.claimed_until) < stamp),
     ).values(claimed_by=worker, claimed_until=stamp + ttl))
-    db.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

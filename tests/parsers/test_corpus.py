@@ -6,7 +6,6 @@ import email
 import json
 from email import policy
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
