@@ -7,9 +7,11 @@ disposable process, never the worker.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import resource
+import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +28,7 @@ from intake.spool import Spool
 from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1
 AHEAD = 8  # messages read ahead of the one being decided: bounds memory, keeps the child busy
 GIVE_UP_AFTER = 3  # reader processes dying on this many mails in a row: read in the worker instead
 
@@ -78,9 +81,16 @@ def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits, files_root:
     return Prepared(message=light, analysis=analysis, files=files)
 
 
-def _limit_memory(megabytes: int) -> None:
+def _start_reader(megabytes: int) -> None:
+    """In the reader process: cap its memory, and die with the worker that started it."""
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        # Linux: the kernel kills this process when its parent dies, even by SIGKILL, so a
+        # crashed worker never leaves readers behind.
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 class Reader:
@@ -95,12 +105,11 @@ class Reader:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver: the worker has threads (scheduler, IDLE), which a plain fork must not copy.
-            context = multiprocessing.get_context("forkserver")
-            # Preload our own modules, not the caller's __main__ script, into the fork server.
-            context.set_forkserver_preload(["intake.prefetch"])
+            # spawn, not fork: the worker has threads (scheduler, IDLE) that a fork must not copy;
+            # and not forkserver, whose server outlives a worker killed with SIGKILL.
+            context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.processes, mp_context=context,
-                                             initializer=_limit_memory, initargs=(self.memory_mb,))
+                                             initializer=_start_reader, initargs=(self.memory_mb,))
         return self._pool
 
     def _submit(self, path: str) -> Future[Prepared]:
