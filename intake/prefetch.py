@@ -81,6 +81,10 @@ def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits, files_root:
     return Prepared(message=light, analysis=analysis, files=files)
 
 
+def _ready() -> bool:
+    return True
+
+
 def _start_reader(megabytes: int) -> None:
     """In the reader process: cap its memory, and die with the worker that started it."""
     limit = megabytes * 1024 * 1024
@@ -111,6 +115,11 @@ class Reader:
             self._pool = ProcessPoolExecutor(self.processes, mp_context=context,
                                              initializer=_start_reader, initargs=(self.memory_mb,))
         return self._pool
+
+    def warm_up(self) -> None:
+        """Start the reader process now (it imports the parsers), not when the first mail arrives."""
+        if self.processes:
+            self._executor().submit(_ready)
 
     def _submit(self, path: str) -> Future[Prepared]:
         return self._executor().submit(prepare, path, self.units, self.limits, self.files_root)

@@ -63,6 +63,7 @@ class HealthTracker:
 def _listen(worker: Worker, stop: threading.Event, health: HealthTracker) -> None:
     imap = worker.settings.imap
     poll = worker.settings.intake.poll_seconds
+    worker.reader.warm_up()
     with worker.open_mailbox() as mailbox:
         idle = imap.idle and mailbox.supports_idle()
         mode = "idle" if idle else "polling"

@@ -213,15 +213,18 @@ def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedel
 
 
 def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None) -> None:
-    """Move a claimed reply on to sent, failed, or back to queued. Commits."""
-    reply = db.merge(reply)
-    reply.status = status
-    reply.claimed_by = None
+    """Move a claimed reply on to sent, failed, or back to queued. Commits.
+
+    The row is read again: `reply` may be a stale copy from before the claim, whose attempt count
+    must not be written back.
+    """
+    row = db.get(Reply, reply.id, populate_existing=True)
+    assert row is not None
+    row.status, row.claimed_by, row.last_error = status, None, error
     if status == "sent":
-        reply.sent_at = now()
-    reply.last_error = error
-    db.add(reply)
-    log_event(db, f"reply_{status}", reply.message_id, rfc_message_id=reply.rfc_message_id, error=error)
+        row.sent_at = now()
+    db.add(row)
+    log_event(db, f"reply_{status}", row.message_id, rfc_message_id=row.rfc_message_id, error=error)
     db.commit()
 
 

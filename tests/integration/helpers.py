@@ -68,3 +68,34 @@ storage_dir = "{storage}"
 poll_seconds = {poll_seconds}
 """, encoding="utf-8")
     return path
+
+
+def seed_nominations(dovecot, account, count: int, seed: int) -> set[str]:  # type: ignore[no-untyped-def]
+    """Append `count` generated nomination mails from one school; their Message-IDs."""
+    import email
+    import random
+    from datetime import UTC
+
+    from tests.mailgen import nomination_mail
+
+    rng = random.Random(seed)
+    ids = set()
+    with dovecot.client(account.user, account.password) as client:
+        for i in range(count):
+            data = nomination_mail(i, "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương Văn Tụy",
+                                   datetime(2024, 6, 17, 8, 0, tzinfo=UTC), rng)
+            client.append("INBOX", data)
+            ids.add(str(email.message_from_bytes(data)["Message-ID"]))
+    return ids
+
+
+def wait_until(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    """Poll `predicate` every 50 ms until it holds or `timeout` seconds pass."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

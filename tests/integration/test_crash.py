@@ -5,13 +5,11 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import random
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,23 +18,10 @@ from sqlmodel import select
 
 from store.db import open_database, session
 from store.models import Message, Reply
-from tests.integration.helpers import write_config
-from tests.mailgen import nomination_mail
+from tests.integration.helpers import seed_nominations, write_config
 
 DHTT = str(Path(sys.executable).with_name("dhtt"))
 BATCH = 200
-
-
-def _seed(dovecot, account) -> set[str]:  # type: ignore[no-untyped-def]
-    rng = random.Random(7)
-    ids = set()
-    with dovecot.client(account.user, account.password) as client:
-        for i in range(BATCH):
-            data = nomination_mail(i, "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương Văn Tụy",
-                                   datetime(2024, 6, 17, 8, 0, tzinfo=UTC), rng)
-            client.append("INBOX", data)
-            ids.add(email.message_from_bytes(data)["Message-ID"])
-    return ids
 
 
 def _count(engine, *where) -> int:  # type: ignore[no-untyped-def]
@@ -59,7 +44,7 @@ def test_sigkill_mid_batch_loses_nothing_and_answers_once(phase, dovecot, imap_a
                                                           tmp_path):
     """GIVEN 200 nominations WHEN the worker is killed mid-phase and restarted
     THEN each mail is recorded once, decided once and answered by exactly one reply."""
-    ids = _seed(dovecot, imap_account)
+    ids = seed_nominations(dovecot, imap_account, BATCH, seed=7)
     config = write_config(tmp_path / "config.toml", imap_account, smtp_sink, database_url, tmp_path / "storage")
     env = {**os.environ, "DHTT_TEST_IMAP_PASSWORD": imap_account.password}
     engine = open_database(database_url)

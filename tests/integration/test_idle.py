@@ -10,17 +10,8 @@ from datetime import UTC, datetime
 from intake.runner import run_forever
 from store.db import session
 from store.models import MailboxHealth
-from tests.integration.helpers import make_settings, make_worker
+from tests.integration.helpers import make_settings, make_worker, wait_until
 from tests.mailgen import nomination_mail
-
-
-def _wait(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_mail_arriving_during_idle_is_answered_within_5_seconds(dovecot, imap_account, smtp_sink, database_url,  # type: ignore[no-untyped-def]
@@ -36,13 +27,13 @@ def test_mail_arriving_during_idle_is_answered_within_5_seconds(dovecot, imap_ac
             with session(worker.engine) as db:
                 row = db.get(MailboxHealth, 1)
                 return row is not None and row.mode == "idle"
-        assert _wait(idling, 10), "worker never reached IDLE"
+        assert wait_until(idling, 10), "worker never reached IDLE"
         time.sleep(0.5)
         data = nomination_mail(1, "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương Văn Tụy",
                                datetime(2024, 6, 17, 8, 0, tzinfo=UTC), random.Random(1))
         started = time.monotonic()
         dovecot.append(imap_account.user, imap_account.password, "INBOX", data)
-        assert _wait(lambda: len(smtp_sink.messages) == 1, 5.0), "no reply within 5 s"
+        assert wait_until(lambda: len(smtp_sink.messages) == 1, 5.0), "no reply within 5 s"
         print(f"answered in {time.monotonic() - started:.2f} s")
     finally:
         stop.set()

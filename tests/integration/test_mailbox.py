@@ -16,7 +16,7 @@ from intake.reconcile import reconcile_mailbox
 from intake.runner import run_forever
 from store.db import session
 from store.models import Message
-from tests.integration.helpers import make_settings, make_worker
+from tests.integration.helpers import make_settings, make_worker, wait_until
 from tests.mailgen import nomination_mail
 
 SCHOOL, NAME = "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương Văn Tụy"
@@ -24,15 +24,6 @@ SCHOOL, NAME = "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương V�
 
 def _mail(n: int) -> bytes:
     return nomination_mail(n, SCHOOL, NAME, datetime(2024, 6, 17, 2, 0, tzinfo=UTC), random.Random(n))
-
-
-def _wait(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _answered(sink) -> list[str]:  # type: ignore[no-untyped-def]
@@ -92,12 +83,12 @@ def test_outage_sends_one_alert_and_one_recovery_then_mail_flows(dovecot, imap_a
         dovecot.stop()
         # Dovecot leaves running sessions behind when its master stops; an outage drops them too.
         subprocess.run(["pkill", "-TERM", "-f", "dovecot/imap"], check=False)
-        assert _wait(lambda: len(alerts("alert_down")) == 1, 20), "no outage alert"
+        assert wait_until(lambda: len(alerts("alert_down")) == 1, 20), "no outage alert"
         dovecot.start()
-        assert _wait(lambda: len(alerts("alert_up")) == 1, 20), "no recovery alert"
+        assert wait_until(lambda: len(alerts("alert_up")) == 1, 20), "no recovery alert"
         data = _mail(9)
         dovecot.append(imap_account.user, imap_account.password, "INBOX", data)
-        assert _wait(lambda: _answered(smtp_sink) == _ids(data), 15), "mail after recovery not answered"
+        assert wait_until(lambda: _answered(smtp_sink) == _ids(data), 15), "mail after recovery not answered"
         assert len(alerts("alert_down")) == 1 and len(alerts("alert_up")) == 1
         assert all(m.rcpt_tos == ["quantri@ninhbinh.edu.vn"] for m in alerts("alert_down") + alerts("alert_up"))
     finally:

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import email
 import os
-import random
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import select
 
 from store.db import open_database, session
 from store.models import Message
-from tests.integration.helpers import write_config
-from tests.mailgen import nomination_mail
+from tests.integration.helpers import seed_nominations, write_config
 
 DHTT = str(Path(sys.executable).with_name("dhtt"))
 MAILS = 120
@@ -25,14 +22,7 @@ MAILS = 120
 
 def test_two_workers_share_the_mailbox_without_doing_anything_twice(dovecot, imap_account, smtp_sink,  # type: ignore[no-untyped-def]
                                                                     pg_cluster, tmp_path):
-    rng = random.Random(11)
-    ids = set()
-    with dovecot.client(imap_account.user, imap_account.password) as client:
-        for i in range(MAILS):
-            data = nomination_mail(i, "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương Văn Tụy",
-                                   datetime(2024, 6, 17, 2, 0, tzinfo=UTC), rng)
-            client.append("INBOX", data)
-            ids.add(email.message_from_bytes(data)["Message-ID"])
+    ids = seed_nominations(dovecot, imap_account, MAILS, seed=11)
     url = pg_cluster.create_database("two_workers")
     config = write_config(tmp_path / "config.toml", imap_account, smtp_sink, url, tmp_path / "storage")
     open_database(url)  # migrate once, before the race
