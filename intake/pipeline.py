@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from intake.analysis import Analysis, AnalysisLimits, analyse
+from intake.nominations import check_drafts, merge_drafts
 from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
 from intake.quarters import is_late, quarter_of
 from intake.quota import QuotaRules, quota_status
 from intake.screening import ScreenSettings, screen
-from parsers.models import Category, Kind, NominationDraft, ReasonCode
+from parsers.models import NominationDraft, ReasonCode
 from parsers.vntext import fold
 from store.units import UnitDirectory, UnitInfo, UnitKind
 
@@ -91,18 +92,6 @@ def effective_message(msg: InboundMessage, units: UnitDirectory) -> tuple[Inboun
     return msg, None
 
 
-def _merge_drafts(earlier: list[NominationDraft], later: list[NominationDraft]) -> list[NominationDraft]:
-    """Later drafts correct earlier ones for the same exemplar; new ones are added."""
-    merged: dict[str, NominationDraft] = {}
-    for draft in earlier + later:
-        key = fold(draft.name or "") or f"#{len(merged)}"
-        if key in merged:
-            update = {k: v for k, v in draft.model_dump(exclude_unset=True).items() if v not in (None, "", [])}
-            draft = merged[key].model_copy(update=update)
-        merged[key] = draft
-    return list(merged.values())
-
-
 def _with_thread(analysis: Analysis, thread: PriorSubmission | None, limits: AnalysisLimits) -> Analysis:
     if thread is None:
         return analysis
@@ -110,60 +99,13 @@ def _with_thread(analysis: Analysis, thread: PriorSubmission | None, limits: Ana
     evidence: list[Evidence] = []
     for earlier in thread.messages:
         prior = analyse(earlier, limits)
-        drafts = _merge_drafts(drafts, prior.drafts)
+        drafts = merge_drafts(drafts, prior.drafts)
         evidence.extend(prior.evidence)
     return analysis.model_copy(update={
-        "drafts": _merge_drafts(drafts, analysis.drafts),
+        "drafts": merge_drafts(drafts, analysis.drafts),
         "evidence": evidence + analysis.evidence,
         "quarter": thread.quarter,
     })
-
-
-def _missing_fields(draft: NominationDraft) -> list[ReasonCode]:
-    missing = []
-    if not (draft.name or "").strip():
-        missing.append(ReasonCode.missing_name)
-    if draft.category is None:
-        missing.append(ReasonCode.missing_category)
-    if not (draft.summary or "").strip():
-        missing.append(ReasonCode.missing_summary)
-    return missing
-
-
-def _where(draft: NominationDraft) -> str:
-    return f"{draft.source}, dòng {draft.row}" if draft.row is not None else draft.source
-
-
-def _nomination(draft: NominationDraft, evidence: list[Evidence]) -> Nomination:
-    category = draft.category or Category.tap_the
-    kind = draft.kind or (Kind.collective if category == Category.tap_the else Kind.individual)
-    own = [Evidence(url=link) for link in draft.links if link not in {e.url for e in evidence}]
-    return Nomination(
-        kind=kind, category=category, name=(draft.name or "").strip(), position=draft.position,
-        workplace=draft.workplace, school_level=draft.school_level, birth_date=draft.birth_date,
-        gender=draft.gender, summary=(draft.summary or "").strip(), innovations=draft.innovations,
-        awards=draft.awards, source=draft.source, evidence=own + evidence,
-    )
-
-
-def _check_drafts(analysis: Analysis) -> tuple[list[Nomination], list[Reason]]:
-    """Complete drafts become nominations; incomplete ones become reasons naming what is missing."""
-    nominations: list[Nomination] = []
-    reasons: list[Reason] = []
-    for draft in analysis.drafts:
-        missing = _missing_fields(draft)
-        if missing:
-            reasons.extend(Reason(code=code, detail=draft.name or "", where=_where(draft)) for code in missing)
-            continue
-        nomination = _nomination(draft, analysis.evidence)
-        if not nomination.evidence:
-            reasons.append(Reason(code=ReasonCode.missing_evidence, detail=nomination.name, where=_where(draft)))
-            continue
-        if nomination.school_level is None and nomination.category != Category.tap_the:
-            reasons.append(Reason(code=ReasonCode.missing_school_level, detail=nomination.name,
-                                  where=_where(draft)))
-        nominations.append(nomination)
-    return nominations, reasons
 
 
 def _ignored(reasons: list[Reason], unit: UnitInfo | None, sender: str) -> Decision:
@@ -248,7 +190,7 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
     analysis = _with_thread(analysis, thread, settings.limits)
     quarter = analysis.quarter or quarter_of(received_at, settings.tz)
     late = is_late(received_at, quarter, settings.tz)
-    nominations, problems = _check_drafts(analysis)
+    nominations, problems = check_drafts(analysis)
     reasons = analysis.reasons + problems + ([Reason(code=ReasonCode.late)] if late else [])
     decision = _route(nominations, doubts + reasons, unit, quarter, history, thread, settings, analysis)
     decision = _limit_replies(decision, inner, history, settings)
