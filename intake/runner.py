@@ -6,6 +6,9 @@ import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from sqlmodel import Session
 
 from intake.errors import MailboxLoginFailed, MailboxUnavailable
 from intake.replies import build_alert
@@ -25,7 +28,7 @@ class HealthTracker:
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
 
-    def _row(self, db) -> MailboxHealth:  # type: ignore[no-untyped-def]
+    def _row(self, db: Session) -> MailboxHealth:
         return db.get(MailboxHealth, 1) or MailboxHealth(id=1)
 
     def ok(self, mode: str) -> None:
@@ -49,13 +52,13 @@ class HealthTracker:
             db.add(row)
         self.worker.flush()
 
-    def _alert(self, db, kind: str, since: datetime, detail: str) -> None:  # type: ignore[no-untyped-def]
+    def _alert(self, db: Session, kind: Literal["alert_down", "alert_up"], since: datetime, detail: str) -> None:
         admins = self.worker.settings.intake.admins
         if not admins:
             log.warning("mailbox %s since %s, but no administrators are configured", kind, since)
             return
         key = f"{int(since.timestamp())}"
-        alert = build_alert(kind, key=key, to=admins, since=since, detail=detail, settings=self.worker.replies)  # type: ignore[arg-type]
+        alert = build_alert(kind, key=key, to=admins, since=since, detail=detail, settings=self.worker.replies)
         records.queue_reply(db, None, alert.message_id, alert.kind, alert.to, alert.subject,
                             alert.to_bytes(self.worker.replies, datetime.now(UTC)))
 
