@@ -62,14 +62,19 @@ def reprocess(worker: Worker, message_pk: int, actor: str) -> Decision:
     return _decide_again(worker, message_pk)
 
 
-def release(worker: Worker, message_pk: int, actor: str) -> Decision:
-    """A quarantined mail, decided without the check that quarantined it (nothing is unpacked)."""
+def _require_outcome(worker: Worker, message_pk: int, outcome: Outcome, state: str) -> None:
+    """Refuse the change unless the mail exists and currently has `outcome` (named `state` to staff)."""
     with session(worker.engine) as db:
         message = db.get(Message, message_pk)
         if message is None:
             raise UnknownMessage(f"không có thư mã {message_pk}")
-        if message.outcome != Outcome.quarantined:
-            raise NotAllowed(f"thư mã {message_pk} không ở trạng thái cách ly")
+        if message.outcome != outcome:
+            raise NotAllowed(f"thư mã {message_pk} không ở trạng thái {state}")
+
+
+def release(worker: Worker, message_pk: int, actor: str) -> Decision:
+    """A quarantined mail, decided without the check that quarantined it (nothing is unpacked)."""
+    _require_outcome(worker, message_pk, Outcome.quarantined, "cách ly")
     _undo(worker, message_pk, actor, "released", released=True)
     return _decide_again(worker, message_pk)
 
@@ -78,12 +83,7 @@ def attach_unit(worker: Worker, message_pk: int, unit_code: str, actor: str) -> 
     """A mail from an unregistered address, decided as the given unit's own."""
     if worker.units.by_code(unit_code) is None:
         raise NotAllowed(f"không có đơn vị mã {unit_code} trong danh mục đơn vị")
-    with session(worker.engine) as db:
-        message = db.get(Message, message_pk)
-        if message is None:
-            raise UnknownMessage(f"không có thư mã {message_pk}")
-        if message.outcome != Outcome.needs_review:
-            raise NotAllowed(f"thư mã {message_pk} không ở trạng thái chờ xác minh")
+    _require_outcome(worker, message_pk, Outcome.needs_review, "chờ xác minh")
     _undo(worker, message_pk, actor, "unit_attached", override_unit=unit_code)
     return _decide_again(worker, message_pk)
 
