@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from intake.quota import QuotaStatus
 from parsers.models import Category, Kind, ReasonCode, SchoolLevel
 
 
@@ -113,6 +114,7 @@ class Decision(BaseModel):
     forwarded_by: str | None = None
     replaces: list[int] = Field(default_factory=list)  # submission ids this one supersedes
     thread_of: int | None = None  # the submission this mail continues (a reply to our answer)
+    quota: QuotaStatus | None = None  # the unit's quarter, this mail included (accepted mail only)
 
     def has(self, code: ReasonCode) -> bool:
         return any(r.code == code for r in self.reasons)

@@ -16,7 +16,7 @@ from intake.analysis import Analysis, AnalysisLimits, analyse
 from intake.nominations import check_drafts, merge_drafts
 from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
 from intake.quarters import is_late, quarter_of
-from intake.quota import QuotaRules, quota_status
+from intake.quota import QuotaRules, QuotaStatus, quota_status
 from intake.screening import ScreenSettings, screen
 from parsers.models import NominationDraft, ReasonCode
 from parsers.vntext import fold
@@ -127,8 +127,7 @@ def _resubmissions(nominations: list[Nomination], earlier: list[PriorNominee],
     return [p.id for p in replaced] + same_thread, reasons
 
 
-def _quota_reason(unit: UnitInfo, quarter: str, levels: list[str | None], rules: QuotaRules) -> Reason | None:
-    status = quota_status(unit.code, unit.kind, quarter, levels, rules)
+def _quota_reason(status: QuotaStatus) -> Reason | None:
     if status.complete:
         return None
     return Reason(code=ReasonCode.quota_short, detail=", ".join(status.missing_levels))
@@ -139,10 +138,12 @@ def _accept(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo
     earlier = history.active_nominees(unit.code, quarter)
     replaces, resub = _resubmissions(nominations, earlier, thread)
     kept = [p.school_level for p in earlier if p.id not in replaces]
-    quota = _quota_reason(unit, quarter, kept + [n.school_level for n in nominations], settings.quota)
+    status = quota_status(unit.code, unit.kind, quarter, kept + [n.school_level for n in nominations],
+                          settings.quota)
+    quota = _quota_reason(status)
     extra = resub + ([quota] if quota else [])
     return Decision(outcome=Outcome.accepted, reasons=reasons + extra, nominations=nominations,
-                    unit_code=unit.code, quarter=quarter, reply=ReplyKind.ack, replaces=replaces)
+                    unit_code=unit.code, quarter=quarter, reply=ReplyKind.ack, replaces=replaces, quota=status)
 
 
 def sender_unit(msg: InboundMessage, units: UnitDirectory, overrides: Overrides) -> tuple[UnitInfo | None, list[Reason]]:

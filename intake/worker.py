@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from intake.errors import OutboxUnavailable
 from intake.history import StoreHistory
@@ -18,7 +18,6 @@ from intake.models import Decision, InboundMessage, Outcome, RawMessage, ReplyKi
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader, StoredFile, prepare
-from intake.quota import QuotaStatus, quota_status
 from intake.replies import FileAttachment, ReplySettings, build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
@@ -26,7 +25,7 @@ from settings import Settings
 from store import records
 from store.db import session
 from store.models import Attachment as AttachmentRow
-from store.models import Message, Nominee
+from store.models import Message
 from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ class Worker:
             db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump()))
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
-                            quota=self._quota(db, decision), settings=self.replies)
+                            quota=decision.quota, settings=self.replies)
         if reply is not None:
             if decision.reply == ReplyKind.rejection:
                 reply.attachments.append(self._template())
@@ -124,15 +123,6 @@ class Worker:
     def _unit_name(self, decision: Decision) -> str | None:
         unit = self.units.by_code(decision.unit_code)
         return unit.name if unit else None
-
-    def _quota(self, db: Session, decision: Decision) -> QuotaStatus | None:
-        unit = self.units.by_code(decision.unit_code)
-        if unit is None or decision.quarter is None or decision.outcome != Outcome.accepted:
-            return None
-        db.flush()
-        levels = list(db.exec(select(Nominee.school_level).where(
-            Nominee.unit_code == unit.code, Nominee.quarter == decision.quarter, col(Nominee.active).is_(True))))
-        return quota_status(unit.code, unit.kind, decision.quarter, levels, self.pipeline.quota)
 
     def _failed(self, db: Session, message: Message, err: Exception) -> None:
         if not records.record_failure(db, message, f"{type(err).__name__}: {err}",

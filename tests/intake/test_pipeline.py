@@ -134,6 +134,7 @@ def test_phong_gddt_short_of_a_level_gets_quota_short() -> None:
     rows = {**FULL, "Đơn vị công tác": "Trường Mầm non Kim Đông"}
     decision = run(mail(sender=PHONG, rows=rows))
     assert decision.outcome == Outcome.accepted and "quota_short" in codes(decision)
+    assert decision.quota is not None and decision.quota.missing_levels == ["tieu_hoc", "thcs"]
     full = [PriorNominee(id=i, name_key=f"x{i}", school_level=lv) for i, lv in enumerate(("tieu_hoc", "thcs"))]
     assert "quota_short" not in codes(run(mail(sender=PHONG, rows=rows), History(nominees=full)))
 
