@@ -13,6 +13,7 @@ from datetime import datetime
 from email import policy
 from email.header import Header
 from email.charset import BASE64, Charset
+from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr
@@ -107,23 +108,14 @@ class OutgoingReply(BaseModel):
         boundary = "==dhtt_" + hashlib.sha256(seed).hexdigest()[:32]
         body = MIMEMultipart("alternative", boundary=boundary)
         msg = MIMEMultipart("mixed", boundary=boundary + "_m") if self.attachments else body
-        # Encoded words are folded here (RFC 2047: at most 75 characters each); the generator
-        # itself does not fold, so long message-ids stay on one line instead of after a break.
-        msg["From"] = formataddr((Header(settings.sender_name, "utf-8").encode(linesep="\r\n"), settings.sender))
-        msg["To"] = ", ".join(self.to)
-        charset = "us-ascii" if self.subject.isascii() else "utf-8"
-        msg["Subject"] = Header(self.subject, charset, header_name="Subject").encode(linesep="\r\n")
-        msg["Date"] = format_datetime(date)
+        write_envelope(msg, settings, to=self.to, subject=self.subject, message_id=self.message_id, date=date,
+                       generated=self.kind.startswith("alert"))
         # The ids below are checked to be well-formed msg-ids, so nothing can inject a line break.
-        msg["Message-ID"] = _only_id(self.message_id)
         if self.in_reply_to and _MSGID.fullmatch(self.in_reply_to):
             msg["In-Reply-To"] = self.in_reply_to
         references = [mid for mid in self.references if _MSGID.fullmatch(mid)]
         if references:
             msg["References"] = fold_ids(references)
-        # RFC 3834: answers to a mail are auto-replied, alerts nobody asked for are auto-generated.
-        msg["Auto-Submitted"] = "auto-generated" if self.kind.startswith("alert") else "auto-replied"
-        msg["X-Auto-Response-Suppress"] = "All"
         for text, subtype in ((self.text, "plain"), (self.html, "html")):
             part = MIMENonMultipart("text", subtype)
             part.set_payload(text, _UTF8_B64)  # adds the charset and transfer-encoding headers
@@ -133,6 +125,24 @@ class OutgoingReply(BaseModel):
             for item in self.attachments:
                 msg.attach(item.mime_part())
         return msg.as_bytes(policy=_POLICY)
+
+
+def write_envelope(msg: Message, settings: ReplySettings, *, to: list[str], subject: str, message_id: str,
+                   date: datetime, generated: bool) -> None:
+    """From, To, Subject, Date, Message-ID and the RFC 3834 marks of every mail we send.
+
+    Encoded words are folded here (RFC 2047: at most 75 characters each), so a generator that does
+    not fold keeps long message-ids on one line.
+    """
+    msg["From"] = formataddr((Header(settings.sender_name, "utf-8").encode(linesep="\r\n"), settings.sender))
+    msg["To"] = ", ".join(to)
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    msg["Subject"] = Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = _only_id(message_id)
+    # RFC 3834: answers to a mail are auto-replied; mail nobody asked for is auto-generated.
+    msg["Auto-Submitted"] = "auto-generated" if generated else "auto-replied"
+    msg["X-Auto-Response-Suppress"] = "All"
 
 
 def _only_id(mid: str) -> str:

@@ -11,16 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.charset import QP, Charset
-from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
-from email.utils import format_datetime, formataddr
 
 from sqlmodel import Session, select
 
-from intake.replies import ReplySettings, message_id
+from intake.replies import ReplySettings, message_id, write_envelope
 from store import records
 from store.models import Reply
 
@@ -95,14 +93,9 @@ def to_bytes(mail: StaffMail, settings: ReplySettings, date: datetime) -> bytes:
             msg.attach(part)
     else:
         msg = body
-    msg["From"] = formataddr((settings.sender_name, settings.sender), charset="utf-8")
-    msg["To"] = ", ".join(mail.to)
-    msg["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")
-    msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = mail.message_id(settings)
     # Nobody asked for these mails: RFC 3834 marks them so that vacation responders stay quiet.
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Auto-Response-Suppress"] = "All"
+    write_envelope(msg, settings, to=mail.to, subject=mail.subject, message_id=mail.message_id(settings),
+                   date=date, generated=True)
     return msg.as_bytes(policy=_POLICY)
 
 
