@@ -17,18 +17,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable
 from intake.models import RawMessage
 from intake.received import receipt_time
-from intake.worker import Worker
 from intake.wording import OUTCOME_TEXT, REASON_TITLE
-from settings import ConfigError, Settings, load_settings
+from intake.worker import Worker
 from store import queries
-from sqlalchemy.engine import Engine
-
-from store.db import open_database, session
-from store.errors import StoreError
-from store.units import load_units
+from store.db import session
 
 app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
@@ -36,34 +32,11 @@ app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình ti
 console = Console() if sys.stdout.isatty() else Console(width=160)
 REPLY_TEXT = {"ack": "Xác nhận", "rejection": "Trả lại", "pending": "Chờ xác minh", "none": "Không trả lời"}
 REPLY_STATUS = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "không gửi được"}
-ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
-
-
-def _settings(config: Path) -> Settings:
-    try:
-        return load_settings(config)
-    except ConfigError as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(2) from None
-
-
-def _engine(settings: Settings) -> Engine:
-    try:
-        return open_database(settings.database.url, settings.database.echo)
-    except StoreError as err:
-        typer.echo(f"lỗi: {err}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _worker(config: Path, name: str | None = None) -> Worker:
-    settings = _settings(config)
-    engine = _engine(settings)
-    try:
-        units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
-    except StoreError as err:
-        typer.echo(f"lỗi: {err}", err=True)
-        raise typer.Exit(2) from None
-    return Worker(settings, engine, units, name=name or socket.gethostname())
+    settings = settings_or_exit(config)
+    return Worker(settings, engine_or_exit(settings), units_or_exit(settings), name=name or socket.gethostname())
 
 
 def _logging(verbose: bool) -> None:
@@ -73,7 +46,7 @@ def _logging(verbose: bool) -> None:
 
 
 @app.command()
-def run(config: Path = ConfigOption,
+def run(config: Path = CONFIG_OPTION,
         once: bool = typer.Option(False, "--once", help="Đọc hộp thư một lần rồi dừng."),
         name: str = typer.Option(None, "--worker-name", help="Tên của tiến trình xử lý; mỗi tiến trình cần một tên riêng khi chạy song song."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
@@ -120,7 +93,7 @@ def _read_files(files: list[Path]) -> list[RawMessage]:
 
 @app.command(name="import")
 def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộp thư mbox."),
-            config: Path = ConfigOption) -> None:
+            config: Path = CONFIG_OPTION) -> None:
     """Nhập thư từ tệp .eml hoặc tệp mbox và xử lý theo đúng quy trình như thư nhận qua hộp thư."""
     _logging(False)
     worker = _worker(config)
@@ -138,16 +111,16 @@ def _reasons_text(raw: str) -> str:
 
 
 @app.command()
-def log(config: Path = ConfigOption,
+def log(config: Path = CONFIG_OPTION,
         outcome: str = typer.Option(None, help="Lọc theo kết quả: accepted, rejected, needs_review, ignored, quarantined."),
         unit: str = typer.Option(None, help="Lọc theo mã đơn vị, ví dụ THPT-LVT."),
         quarter: str = typer.Option(None, help="Lọc theo quý, ví dụ 2024-Q2."),
         limit: int = typer.Option(200, help="Số dòng tối đa."),
         as_json: bool = typer.Option(False, "--json", help="In kết quả dưới dạng JSON.")) -> None:
     """Nhật ký tiếp nhận: thời gian, người gửi, đơn vị, kết quả, lý do, thư trả lời, số hiệu."""
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = _engine(settings)
+    engine = engine_or_exit(settings)
     with session(engine) as db:
         rows = queries.log_rows(db, outcome, unit, quarter, limit)
     if as_json:
@@ -181,11 +154,11 @@ def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
 
 @app.command()
 def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-2024Q2-0042."),
-         config: Path = ConfigOption) -> None:
+         config: Path = CONFIG_OPTION) -> None:
     """Xem một hồ sơ: các thư, gương điển hình và minh chứng đã ghi nhận."""
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = _engine(settings)
+    engine = engine_or_exit(settings)
     with session(engine) as db:
         sub = queries.submission_by_reference(db, reference)
         if sub is None:
@@ -199,15 +172,15 @@ def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-
 
 
 @app.command()
-def export(config: Path = ConfigOption,
+def export(config: Path = CONFIG_OPTION,
            fmt: str = typer.Option("json", "--format", help="Định dạng xuất (json)."),
            output: Path = typer.Option(None, "--output", "-o", help="Ghi ra tệp thay vì in ra màn hình.")) -> None:
     """Xuất toàn bộ thư đã nhận, theo thứ tự thời gian nhận, dưới dạng JSON."""
     if fmt != "json":
         typer.echo("lỗi: hiện chỉ hỗ trợ --format json", err=True)
         raise typer.Exit(2)
-    settings = _settings(config)
-    engine = _engine(settings)
+    settings = settings_or_exit(config)
+    engine = engine_or_exit(settings)
     with session(engine) as db:
         data = queries.export_messages(db, ZoneInfo(settings.intake.timezone))
     text = json.dumps(data, ensure_ascii=False, indent=1)
@@ -218,7 +191,7 @@ def export(config: Path = ConfigOption,
 
 
 @app.command()
-def reconcile(config: Path = ConfigOption) -> None:
+def reconcile(config: Path = CONFIG_OPTION) -> None:
     """Đối chiếu hộp thư với dữ liệu đã ghi nhận; liệt kê mọi thư chưa được ghi nhận."""
     from intake.reconcile import reconcile_mailbox
 
@@ -241,9 +214,9 @@ app.add_typer(review_app, name="review")
 
 
 def _list_outcome(config: Path, outcome: str) -> None:
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = _engine(settings)
+    engine = engine_or_exit(settings)
     with session(engine) as db:
         rows = queries.log_rows(db, outcome=outcome, limit=1000)
     table = Table(title=OUTCOME_TEXT.get(outcome, outcome))
@@ -272,14 +245,14 @@ def _admin(action, config: Path, *args: object) -> None:  # type: ignore[no-unty
 
 
 @quarantine_app.command("list")
-def quarantine_list(config: Path = ConfigOption) -> None:
+def quarantine_list(config: Path = CONFIG_OPTION) -> None:
     """Liệt kê các thư bị cách ly."""
     _list_outcome(config, "quarantined")
 
 
 @quarantine_app.command("release")
 def quarantine_release(message: int = typer.Argument(..., help="Mã thư (cột “Mã thư” trong dhtt log)."),
-                       config: Path = ConfigOption) -> None:
+                       config: Path = CONFIG_OPTION) -> None:
     """Bỏ cách ly một thư: xét lại thư mà không giải nén tệp nén (tệp nén được giữ nguyên làm minh chứng)."""
     from intake.admin import release
 
@@ -288,7 +261,7 @@ def quarantine_release(message: int = typer.Argument(..., help="Mã thư (cột 
 
 @quarantine_app.command("reprocess")
 def quarantine_reprocess(message: int = typer.Argument(..., help="Mã thư (cột “Mã thư” trong dhtt log)."),
-                         config: Path = ConfigOption) -> None:
+                         config: Path = CONFIG_OPTION) -> None:
     """Xử lý lại một thư bất kỳ từ bản gốc đã lưu (sau khi đã khắc phục nguyên nhân lỗi)."""
     from intake.admin import reprocess
 
@@ -296,7 +269,7 @@ def quarantine_reprocess(message: int = typer.Argument(..., help="Mã thư (cộ
 
 
 @review_app.command("list")
-def review_list(config: Path = ConfigOption) -> None:
+def review_list(config: Path = CONFIG_OPTION) -> None:
     """Liệt kê các thư chờ xác minh."""
     _list_outcome(config, "needs_review")
 
@@ -304,7 +277,7 @@ def review_list(config: Path = ConfigOption) -> None:
 @review_app.command("attach")
 def review_attach(message: int = typer.Argument(..., help="Mã thư (cột “Mã thư” trong dhtt log)."),
                   unit: str = typer.Argument(..., help="Mã đơn vị trong danh mục, ví dụ THPT-LVT."),
-                  config: Path = ConfigOption) -> None:
+                  config: Path = CONFIG_OPTION) -> None:
     """Gắn thư của một địa chỉ chưa đăng ký với một đơn vị; thư được xét lại và trả lời một lần."""
     from intake.admin import attach_unit
 

@@ -30,7 +30,7 @@ log = logging.getLogger("dhtt.scheduler")
 
 def build_worker(settings: Settings, name: str) -> Worker:
     engine = open_database(settings.database.url, settings.database.echo)
-    units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
+    units = load_units(settings.units_path())
     return Worker(settings, engine, units, name=name)
 
 

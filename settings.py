@@ -39,6 +39,10 @@ class Settings(BaseModel):
         """A configured path, relative paths taken from the config file's folder."""
         return value if value.is_absolute() else self.base_dir / value
 
+    def units_path(self) -> Path | None:
+        """The units directory CSV, or None for the directory shipped with the software."""
+        return self.path(self.intake.units_file) if self.intake.units_file else None
+
 
 def _describe(err: ValidationError) -> str:
     first = err.errors()[0]

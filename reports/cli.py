@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.engine import Engine
 
+from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
 from intake.quarters import split_quarter
 from reports.context import ReportContext, report_context
 from reports.digest import build_digest
@@ -17,25 +18,17 @@ from reports.period_report import write_period_reports
 from reports.quarterly import load_quarter, write_quarter_reports
 from reports.reminders import send_reminders
 from reports.template_docx import FILENAME, template_bytes
-from settings import ConfigError, Settings, load_settings
-from store.db import open_database, session
-from store.errors import StoreError
-from store.units import UnitDirectory, load_units
+from settings import Settings, load_settings
+from store.db import session
+from store.units import UnitDirectory
 
 app = typer.Typer(help="Báo cáo, thư tổng hợp, thư nhắc và mẫu phiếu gương điển hình tiên tiến.",
                   no_args_is_help=True, add_completion=False)
-ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
 
 
 def _open(config: Path) -> tuple[Settings, Engine, UnitDirectory, ReportContext]:
-    try:
-        settings = load_settings(config)
-        engine = open_database(settings.database.url, settings.database.echo)
-        units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
-    except (ConfigError, StoreError) as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(2) from None
-    return settings, engine, units, report_context(settings)
+    settings = settings_or_exit(config)
+    return settings, engine_or_exit(settings), units_or_exit(settings), report_context(settings)
 
 
 def _today(ctx: ReportContext) -> datetime:
@@ -45,7 +38,7 @@ def _today(ctx: ReportContext) -> datetime:
 @app.command()
 def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần lập danh sách, ví dụ 2024-Q2."),
            out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp (mặc định: report_dir trong cấu hình)."),
-           config: Path = ConfigOption) -> None:
+           config: Path = CONFIG_OPTION) -> None:
     """Lập danh sách gương điển hình tiên tiến của một quý (Word và Excel)."""
     try:
         split_quarter(quarter)
@@ -62,7 +55,7 @@ def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần 
 def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2024-2025."),
            plan: bool = typer.Option(False, "--plan", help="Cả giai đoạn 2023-2025 của Kế hoạch."),
            out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp."),
-           config: Path = ConfigOption) -> None:
+           config: Path = CONFIG_OPTION) -> None:
     """Báo cáo chung toàn ngành theo năm học hoặc cả giai đoạn (Word và Excel)."""
     if bool(year) == plan:
         typer.echo("lỗi: cần chọn đúng một trong hai tùy chọn --year (ví dụ 2024-2025) hoặc --plan", err=True)
@@ -84,7 +77,7 @@ def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2
 @app.command()
 def digest(now: bool = typer.Option(False, "--now", help="Lập ngay thư tổng hợp và in ra (không gửi)."),
            dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in nội dung, không gửi."),
-           config: Path = ConfigOption) -> None:
+           config: Path = CONFIG_OPTION) -> None:
     """Thư tổng hợp gửi cán bộ phụ trách: hồ sơ mới, chờ xác minh, bị trả lại, chỉ tiêu của quý."""
     _, engine, units, ctx = _open(config)
     moment = datetime.now(UTC)
@@ -104,7 +97,7 @@ def digest(now: bool = typer.Option(False, "--now", help="Lập ngay thư tổng
 
 @app.command()
 def remind(dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ liệt kê thư nhắc sẽ gửi, không gửi."),
-           config: Path = ConfigOption) -> None:
+           config: Path = CONFIG_OPTION) -> None:
     """Thư nhắc các đơn vị chưa đủ chỉ tiêu của quý (mỗi đơn vị một lần trong quý)."""
     _, engine, units, ctx = _open(config)
     mails = send_reminders(engine, units, ctx, datetime.now(UTC), dry_run=dry_run)
@@ -116,7 +109,7 @@ def remind(dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ liệt k
 
 @app.command()
 def template(out: Path = typer.Option(Path(FILENAME), "--out", "-o", help="Tệp .docx cần ghi."),
-             config: Path = ConfigOption) -> None:
+             config: Path = CONFIG_OPTION) -> None:
     """Ghi mẫu phiếu giới thiệu gương điển hình tiên tiến (.docx)."""
     # The template needs no database: without a config file the shipped defaults are used.
     settings = load_settings(config) if config.exists() else Settings()

@@ -8,48 +8,29 @@ from pathlib import Path
 
 import typer
 
-from settings import ConfigError, Settings, load_settings
-from store.db import open_database, session
-from store.errors import StoreError
+from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
+from store.db import session
 from web.users import UserError, add_user, list_users, set_active
 
 app = typer.Typer(help="Trang web theo dõi tiếp nhận hồ sơ và tài khoản đăng nhập.", no_args_is_help=True,
                   add_completion=False)
 user_app = typer.Typer(help="Quản lý tài khoản đăng nhập trang web.", no_args_is_help=True, add_completion=False)
 app.add_typer(user_app, name="user")
-ConfigOption = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
-
-
-def _settings(config: Path) -> Settings:
-    try:
-        return load_settings(config)
-    except ConfigError as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(2) from None
-
-
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    try:
-        return open_database(settings.database.url, settings.database.echo)
-    except StoreError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command()
-def web(config: Path = ConfigOption) -> None:
+def web(config: Path = CONFIG_OPTION) -> None:
     """Chạy trang web nhật ký tiếp nhận (địa chỉ và cổng trong mục “web” của tệp cấu hình)."""
     import uvicorn
 
     from scheduler import build_worker
-    from store.units import load_units
     from web.app import create_app
     from web.context import WebContext, load_secret, web_settings
 
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     web_conf = web_settings(settings)
-    units = load_units(settings.path(settings.intake.units_file) if settings.intake.units_file else None)
-    ctx = WebContext(settings=settings, web=web_conf, engine=_engine(settings), units=units,
+    units = units_or_exit(settings)
+    ctx = WebContext(settings=settings, web=web_conf, engine=engine_or_exit(settings), units=units,
                      secret=load_secret(settings, web_conf),
                      make_worker=lambda: build_worker(settings, f"{socket.gethostname()}-web"))
     typer.echo(f"Trang web: http://{web_conf.host}:{web_conf.port}/")
@@ -71,11 +52,11 @@ def _read_password(from_stdin: bool) -> str:
 def user_add(name: str = typer.Argument(..., help="Tên đăng nhập."),
              role: str = typer.Option("viewer", "--role", help="Vai trò: admin (quản trị) hoặc viewer (chỉ xem)."),
              password_stdin: bool = typer.Option(False, "--password-stdin", help="Đọc mật khẩu từ dòng đầu của stdin."),
-             config: Path = ConfigOption) -> None:
+             config: Path = CONFIG_OPTION) -> None:
     """Thêm tài khoản đăng nhập trang web (mật khẩu được hỏi hai lần, hoặc đọc từ stdin)."""
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     password = _read_password(password_stdin)
-    engine = _engine(settings)
+    engine = engine_or_exit(settings)
     try:
         with session(engine) as db:
             add_user(db, name, password, role)
@@ -86,9 +67,9 @@ def user_add(name: str = typer.Argument(..., help="Tên đăng nhập."),
 
 
 @user_app.command("list")
-def user_list(config: Path = ConfigOption) -> None:
+def user_list(config: Path = CONFIG_OPTION) -> None:
     """Liệt kê các tài khoản đăng nhập."""
-    with session(_engine(_settings(config))) as db:
+    with session(engine_or_exit(settings_or_exit(config))) as db:
         for user in list_users(db):
             state = "" if user.active else " — đã khoá"
             typer.echo(f"{user.name}\t{user.role}{state}")
@@ -96,7 +77,7 @@ def user_list(config: Path = ConfigOption) -> None:
 
 def _set_active(name: str, active: bool, config: Path) -> None:
     try:
-        with session(_engine(_settings(config))) as db:
+        with session(engine_or_exit(settings_or_exit(config))) as db:
             set_active(db, name, active)
     except UserError as err:
         typer.echo(str(err), err=True)
@@ -104,14 +85,14 @@ def _set_active(name: str, active: bool, config: Path) -> None:
 
 
 @user_app.command("disable")
-def user_disable(name: str = typer.Argument(..., help="Tên đăng nhập."), config: Path = ConfigOption) -> None:
+def user_disable(name: str = typer.Argument(..., help="Tên đăng nhập."), config: Path = CONFIG_OPTION) -> None:
     """Khoá tài khoản: phiên đăng nhập đang mở cũng hết hiệu lực ngay."""
     _set_active(name, False, config)
     typer.echo(f"Đã khoá tài khoản {name}.")
 
 
 @user_app.command("enable")
-def user_enable(name: str = typer.Argument(..., help="Tên đăng nhập."), config: Path = ConfigOption) -> None:
+def user_enable(name: str = typer.Argument(..., help="Tên đăng nhập."), config: Path = CONFIG_OPTION) -> None:
     """Mở lại tài khoản đã khoá."""
     _set_active(name, True, config)
     typer.echo(f"Đã mở lại tài khoản {name}.")
