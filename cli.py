@@ -61,12 +61,14 @@ def run(config: Path = CONFIG_OPTION,
             raise typer.Exit(1) from None
         typer.echo(f"Đã đọc {count} thư mới.")
         return
-    from intake.runner import run_forever
+    from scheduler import serve
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    run_forever(worker, stop)
+    # The same service as `python scheduler.py`: without the scheduler, `dhtt run` would answer
+    # mail but never send the digest, the reminders or the quarterly reports.
+    serve(worker, stop)
 
 
 def _mbox_items(path: Path) -> list[bytes]:

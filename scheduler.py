@@ -67,13 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    serve(worker, stop)
+    return 0
+
+
+def serve(worker: Worker, stop: threading.Event) -> None:
+    """The long-running service: the scheduled jobs (poll, outbox, digest, reminders, reports) and
+    the IDLE listener, until `stop` is set. `dhtt run` and `python scheduler.py` both come here."""
     scheduler = build_scheduler(worker)
     scheduler.start()
     try:
         run_forever(worker, stop)
     finally:
         scheduler.shutdown(wait=False)
-    return 0
 
 
 if __name__ == "__main__":
