@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import mailbox as mboxlib
 import signal
 import socket
@@ -17,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import cli_views as views
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable
 from intake.models import RawMessage
@@ -28,10 +30,9 @@ from store.db import session
 
 app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
-# Piped output (a file, `less`) gets a wide table rather than rich's 80-column default.
-console = Console() if sys.stdout.isatty() else Console(width=160)
-REPLY_TEXT = {"ack": "Xác nhận", "rejection": "Trả lại", "pending": "Chờ xác minh", "none": "Không trả lời"}
-REPLY_STATUS = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "không gửi được"}
+# Piped output (a file, `less`) gets the wide table rather than rich's 80-column default, unless
+# COLUMNS says how wide the reader is.
+console = Console() if sys.stdout.isatty() else Console(width=int(os.environ.get("COLUMNS") or 160))
 
 
 def _worker(config: Path, name: str | None = None) -> Worker:
@@ -108,8 +109,7 @@ def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộ
 
 
 def _reasons_text(raw: str) -> str:
-    codes = [r["code"] for r in json.loads(raw)]
-    return "; ".join(REASON_TITLE.get(c, c) for c in codes)
+    return views.reasons_text([r["code"] for r in json.loads(raw)])
 
 
 @app.command()
@@ -117,33 +117,34 @@ def log(config: Path = CONFIG_OPTION,
         outcome: str = typer.Option(None, help="Lọc theo kết quả: accepted, rejected, needs_review, ignored, quarantined."),
         unit: str = typer.Option(None, help="Lọc theo mã đơn vị, ví dụ THPT-LVT."),
         quarter: str = typer.Option(None, help="Lọc theo quý, ví dụ 2024-Q2."),
-        limit: int = typer.Option(200, help="Số dòng tối đa."),
+        limit: int = typer.Option(200, min=1, help="Số dòng tối đa."),
         as_json: bool = typer.Option(False, "--json", help="In kết quả dưới dạng JSON.")) -> None:
     """Nhật ký tiếp nhận: thời gian, người gửi, đơn vị, kết quả, lý do, thư trả lời, số hiệu."""
     settings = settings_or_exit(config)
+    problem = views.filter_problem(outcome, unit, quarter, units_or_exit(settings))
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
     tz = ZoneInfo(settings.intake.timezone)
     engine = engine_or_exit(settings)
     with session(engine) as db:
         rows = queries.log_rows(db, outcome, unit, quarter, limit)
+    entries = [_log_dict(m, ref, reply, tz) for m, ref, reply in rows]
     if as_json:
-        typer.echo(json.dumps([_log_dict(m, ref, reply, tz) for m, ref, reply in rows], ensure_ascii=False, indent=1))
+        typer.echo(views.as_json(entries))
         return
-    table = Table(title="Nhật ký tiếp nhận hồ sơ gương điển hình tiên tiến", show_lines=False)
+    title = "Nhật ký tiếp nhận hồ sơ gương điển hình tiên tiến"
+    if console.width < views.WIDE_TABLE_COLUMNS:
+        console.print(f"[bold]{title}[/bold]\n")
+        for line in views.log_blocks(entries):
+            console.print(line, overflow="fold")
+        return
+    table = Table(title=title, show_lines=False)
     for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Đơn vị", "Kết quả", "Lý do", "Trả lời", "Mã hồ sơ"):
         table.add_column(column, overflow="fold")
-    for m, ref, reply in rows:
-        d = _log_dict(m, ref, reply, tz)
-        moment = datetime.fromisoformat(d["received_at"])
-        table.add_row(str(m.id), f"{moment:%d/%m/%Y %H:%M}", d["sender"], d["unit_code"] or "—",
-                      OUTCOME_TEXT.get(d["outcome"], d["outcome"]), _reasons_text(m.reasons) or "—",
-                      _reply_text(reply), ref or "—")
+    for entry in entries:
+        table.add_row(*views.log_cells(entry))
     console.print(table)
-
-
-def _reply_text(reply) -> str:  # type: ignore[no-untyped-def]
-    if reply is None:
-        return REPLY_TEXT["none"]
-    return f"{REPLY_TEXT.get(reply.kind, reply.kind)} ({REPLY_STATUS.get(reply.status, reply.status)})"
 
 
 def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
@@ -156,7 +157,8 @@ def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
 
 @app.command()
 def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-2024Q2-0042."),
-         config: Path = CONFIG_OPTION) -> None:
+         config: Path = CONFIG_OPTION,
+         as_json: bool = typer.Option(False, "--json", help="In kết quả dưới dạng JSON (dùng cho máy).")) -> None:
     """Xem một hồ sơ: các thư, gương điển hình và minh chứng đã ghi nhận."""
     settings = settings_or_exit(config)
     tz = ZoneInfo(settings.intake.timezone)
@@ -168,9 +170,11 @@ def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-
             raise typer.Exit(1)
         ids = {m.message_id for m in queries.thread_messages(db, sub.id or 0)}
         items = [e for e in queries.export_messages(db, tz) if e["reference"] == reference or e["message_id"] in ids]
-    console.print(f"[bold]{reference}[/bold] — đơn vị {sub.unit_code or 'chưa xác định'}, {sub.quarter}, "
-                  f"trạng thái: {OUTCOME_TEXT.get(sub.status, sub.status)}")
-    console.print_json(json.dumps(items, ensure_ascii=False))
+    if as_json:
+        typer.echo(views.as_json(items))
+        return
+    for line in views.show_lines(reference, sub.status, sub.unit_code or "chưa xác định", sub.quarter, items):
+        console.print(line, overflow="fold")
 
 
 @app.command()
