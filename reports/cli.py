@@ -49,6 +49,7 @@ def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần 
     data = load_quarter(engine, quarter, units, ctx)
     for path in write_quarter_reports(data, ctx, out or ctx.report_dir, _today(ctx).date()):
         typer.echo(f"Đã ghi {path}")
+    _warn_unsigned(ctx)
 
 
 @app.command()
@@ -72,6 +73,13 @@ def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2
         data = period_data(db, title, quarters, units, ctx.rules)
     for path in write_period_reports(data, ctx.reports, _today(ctx).date(), out or ctx.report_dir, stem):
         typer.echo(f"Đã ghi {path}")
+    _warn_unsigned(ctx)
+
+
+def _warn_unsigned(ctx: ReportContext) -> None:
+    if not ctx.reports.signer_name.strip():
+        typer.echo("Lưu ý: chưa khai báo họ tên người ký (khóa signer_name trong mục [reports] của tệp cấu hình); "
+                   "dòng họ tên dưới chữ ký trong văn bản đang để trống.", err=True)
 
 
 @app.command()

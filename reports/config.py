@@ -29,4 +29,3 @@ class ReportSettings(BaseModel):
     signer_name: str = ""  # left blank for the signer to write in
     copies_to: list[str] = Field(default_factory=lambda: [
         "Hội đồng Thi đua - Khen thưởng Sở (để b/c);", "Ban Giám đốc Sở;", "Lưu: VT, VP."])
-    summary_chars: int = Field(default=300, ge=50)  # achievement summary in the report table

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from reports.config import ReportSettings
@@ -221,11 +221,31 @@ def fill_row(cells: Sequence[_Cell], values: Sequence[str], centered: Sequence[i
         p.append(_body_run(value, int(size * 2)))
 
 
-def group_row(cells: Sequence[_Cell], text: str) -> None:
-    """A row merged across the table, naming the unit whose exemplars follow."""
-    merged = cells[0].merge(cells[-1])
-    write(merged.paragraphs[0], text, bold=True, size=12)
+def group_row(row: _Row, text: str) -> None:
+    """A row merged across the table, naming the unit whose exemplars follow; kept on the same page
+    as the first of them, never alone at the foot of a page."""
+    merged = row.cells[0].merge(row.cells[-1])
+    heading_para = write(merged.paragraphs[0], text, bold=True, size=12)
+    heading_para.paragraph_format.keep_with_next = True
     _shade(merged, "F5F5F5")
+
+
+def keep_with_next(row: _Row) -> None:
+    """Keep `row` on the page of the row after it (Word and LibreOffice read it from the paragraphs)."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def end_without_blank_page(doc: DocxDocument) -> None:
+    """Shrink the paragraph Word requires after a closing table to nothing: at full size it spills
+    onto a page of its own when the signature block ends near the foot of a page."""
+    last = doc.paragraphs[-1]
+    if last.text:
+        last = doc.add_paragraph()
+    last.paragraph_format.space_before = last.paragraph_format.space_after = Pt(0)
+    last.paragraph_format.line_spacing = Pt(1)
+    write(last, "", size=1)
 
 
 def signature(doc: DocxDocument, settings: ReportSettings) -> None:

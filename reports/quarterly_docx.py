@@ -16,9 +16,11 @@ from reports.data import ExemplarRow, QuarterData
 
 EXEMPLAR_HEADS = ("STT", "Họ và tên\n(tên tập thể)", "Đối tượng", "Chức vụ, đơn vị công tác", "Cấp học",
                   "Tóm tắt thành tích nổi bật", "Ghi chú")
-EXEMPLAR_WIDTHS = (1.3, 4.0, 2.6, 5.0, 1.9, 7.3, 3.1)
+# STT must not wrap to "ST/T", nor a reference such as DHTT-2024Q3-0003 (about 3.7 cm at 12 pt in
+# Times New Roman, plus the cell margins) break over lines: those two columns get their room first.
+EXEMPLAR_WIDTHS = (1.5, 3.9, 2.4, 4.6, 1.9, 6.8, 4.1)
 QUOTA_HEADS = ("STT", "Đơn vị", "Cấp học", "Chỉ tiêu", "Đã gửi", "Còn thiếu", "Kết quả")
-QUOTA_WIDTHS = (1.2, 8.8, 4.0, 2.2, 2.2, 2.2, 4.6)
+QUOTA_WIDTHS = (1.5, 8.5, 4.0, 2.2, 2.2, 2.2, 4.6)
 
 
 def _position(row: ExemplarRow) -> str:
@@ -35,35 +37,26 @@ def _note(row: ExemplarRow) -> str:
     return "\n".join(n for n in notes if n)
 
 
-def short_summary(text: str, limit: int) -> str:
-    """The summary's first lines up to about `limit` characters, each line kept as the unit wrote it."""
-    kept: list[str] = []
-    used = 0
-    for line in (ln.strip() for ln in text.splitlines() if ln.strip()):
-        if used + len(line) > limit:
-            kept.append(wording.excerpt(line, max(limit - used, 60)))
-            break
-        kept.append(line)
-        used += len(line)
-    return "\n".join(kept)
+def summary_lines(text: str) -> str:
+    """The whole summary, each line as the unit wrote it: the council reads it all, never a cut."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def exemplar_cells(row: ExemplarRow, number: int, settings: ReportSettings) -> list[str]:
+def exemplar_cells(row: ExemplarRow, number: int) -> list[str]:
     return [str(number), row.name, words.category_text(row.category), _position(row),
-            wording.level_text(row.school_level), short_summary(row.summary, settings.summary_chars),
-            _note(row)]
+            wording.level_text(row.school_level), summary_lines(row.summary), _note(row)]
 
 
-def _exemplar_table(doc: DocxDocument, data: QuarterData, settings: ReportSettings) -> None:
+def _exemplar_table(doc: DocxDocument, data: QuarterData) -> None:
     groups = data.by_unit()
     table = layout.grid(doc, EXEMPLAR_HEADS, EXEMPLAR_WIDTHS, len(data.exemplars) + len(groups))
     rows = iter(table.rows[1:])
     number = 0
     for unit, members in groups:
-        layout.group_row(next(rows).cells, f"{unit.name} ({words.count(len(members))} gương)")
+        layout.group_row(next(rows), f"{unit.name} ({words.count(len(members))} gương)")
         for member in members:
             number += 1
-            layout.fill_row(next(rows).cells, exemplar_cells(member, number, settings),
+            layout.fill_row(next(rows).cells, exemplar_cells(member, number),
                             centered=(0, 4, 6), widths_cm=EXEMPLAR_WIDTHS)
 
 
@@ -88,7 +81,9 @@ def _quota_table(doc: DocxDocument, data: QuarterData) -> None:
     start = 0
     for quota in data.with_rule:
         span = len(quota.status.lines)
-        if span > 1:  # a Phòng GDĐT: its name and result span its school levels
+        if span > 1:  # a Phòng GDĐT: its name and result span its school levels, on one page
+            for row in rows[start:start + span - 1]:
+                layout.keep_with_next(row)
             for column in (0, 1, 6):
                 merged = rows[start].cells[column].merge(rows[start + span - 1].cells[column])
                 merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -113,13 +108,14 @@ def build_quarterly_docx(data: QuarterData, settings: ReportSettings, day: date)
                  f"(Tổng hợp từ hồ sơ các đơn vị gửi về Sở GDĐT, hạn cuối ngày {closing})")
     layout.heading(doc, "I. DANH SÁCH GƯƠNG ĐIỂN HÌNH TIÊN TIẾN THEO ĐƠN VỊ")
     if data.exemplars:
-        _exemplar_table(doc, data, settings)
+        _exemplar_table(doc, data)
     else:
         layout.para(doc, "Trong quý chưa có đơn vị nào gửi hồ sơ gương điển hình tiên tiến hợp lệ.")
     layout.para(doc, summary_line(data), italic=True, size=13).paragraph_format.space_before = layout.Pt(6)
     layout.heading(doc, f"II. TÌNH HÌNH THỰC HIỆN CHỈ TIÊU {words.quarter_title(data.quarter)}")
     _quota_table(doc, data)
     layout.signature(doc, settings)
+    layout.end_without_blank_page(doc)
     return doc
 
 

@@ -14,6 +14,12 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v antiword >/dev/null 2>&1 || missing+=(antiword)          # old Word .doc
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)  # .rtf, .doc fallback
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)        # browser tests of the web pages
+# docs/render.sh and the printed-layout tests: Calc for the .xlsx, poppler for PNG pages, and the
+# metric twin of Times New Roman, without which the layout is judged in a wider substitute font.
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
+  || missing+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+dpkg -s fonts-liberation2 >/dev/null 2>&1 || missing+=(fonts-liberation2)
 command -v "$PYTHON" >/dev/null 2>&1 || missing+=(python3)
 if [ ! -x .venv/bin/python ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing+=(python3-venv)

@@ -87,3 +87,39 @@ def test_report_mail_goes_to_staff_once_with_both_files(mail_env: Env, smtp_sink
     assert msg["Subject"] == "[DHTT] Danh sách gương điển hình tiên tiến Quý II năm 2024"
     names = sorted(p.get_filename() for p in msg.iter_attachments())
     assert names == ["danh-sach-guong-dien-hinh-tien-tien-2024-Q2.docx", "danh-sach-guong-dien-hinh-tien-tien-2024-Q2.xlsx"]
+
+
+def _summary_cells(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {r.cells[1].text: r.cells[5].text for r in doc.tables[1].rows[1:] if r.cells[0].text.isdigit()}
+
+
+def test_docx_prints_whole_summaries_and_keeps_unit_headings_with_their_rows(env: Env) -> None:
+    """GIVEN the Q2 list THEN every summary is whole (line by line, no '…'), the STT and reference columns
+    are wide enough not to wrap, and a unit's heading row is kept with its first exemplar."""
+    docx_path, _ = report_quarter(env.engine, QUARTER, env.units, env.ctx, NOW, mail=False)
+    doc = Document(str(docx_path))
+    cells = _summary_cells(doc)
+    for nominee in _active(env, QUARTER):
+        lines = [ln.strip() for ln in nominee.summary.splitlines() if ln.strip()]
+        assert cells[nominee.name] == "\n".join(lines)
+    assert not any("…" in text for text in cells.values())
+    table = doc.tables[1]
+    assert table.columns[0].width.cm > 1.45 and table.columns[-1].width.cm > 3.95
+    headings = [r for r in table.rows[1:] if not r.cells[0].text.isdigit()]
+    assert headings and all(r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in headings)
+
+
+def test_docx_ends_on_the_signature_page(env: Env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN each quarter of the corpus WHEN its list is printed (LibreOffice → PDF)
+    THEN the last page carries the signature block, never a blank page of its own."""
+    import subprocess
+
+    import pdfplumber
+
+    docx_path, _ = report_quarter(env.engine, QUARTER, env.units, env.ctx, NOW, mail=False)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)],
+                   check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / docx_path.with_suffix(".pdf").name) as pdf:
+        last = pdf.pages[-1].extract_text() or ""
+    assert "PHÓ GIÁM ĐỐC" in last or "Nơi nhận" in last
