@@ -98,19 +98,24 @@ def date_line(place: str, day: date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def fixed_widths(table: Table, widths_cm: Sequence[float]) -> None:
+    """Column widths that both word processors keep."""
+    table.autofit = False
+    for column, cm in zip(table.columns, widths_cm):
+        column.width = Cm(cm)  # LibreOffice lays out by the grid, Word by the cells: set both
+    for row in table.rows:
+        for cell, cm in zip(row.cells, widths_cm):
+            cell.width = Cm(cm)
+
+
 def header_block(doc: DocxDocument, settings: ReportSettings, day: date) -> None:
     """Agency block and national motto side by side, then the number and the place and date."""
     width = text_width_cm(doc)
     table = doc.add_table(rows=2, cols=2)
     no_borders(table)
-    table.autofit = False
     left, right = table.rows[0].cells
     widths = (HEADER_LEFT_CM, width - HEADER_LEFT_CM)
-    for column, cm in zip(table.columns, widths):
-        column.width = Cm(cm)  # LibreOffice lays out by the grid, Word by the cells: set both
-    for row in table.rows:
-        for cell, cm in zip(row.cells, widths):
-            cell.width = Cm(cm)
+    fixed_widths(table, widths)
     center = WD_ALIGN_PARAGRAPH.CENTER
     write(left.paragraphs[0], settings.agency_parent.upper(), size=13, align=center)
     para(left, settings.agency.upper(), bold=True, size=13, align=center)

@@ -58,13 +58,53 @@ def _instructions(doc: DocxDocument, mailbox: str) -> None:
         layout.para(doc, f"({number}) {guidance}.", italic=True, size=12).runs[-1].font.color.rgb = _GREY
 
 
+DOTS = "…" * 11  # fits the unit side on one line
+UNIT_SIDE_CM = 6.0  # the motto's side takes the rest: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line
+
+
+def _halves(doc: DocxDocument) -> tuple[float, float]:
+    return UNIT_SIDE_CM, layout.text_width_cm(doc) - UNIT_SIDE_CM
+
+
+def _unit_header(doc: DocxDocument, values: Mapping[str, str]) -> None:
+    """The unit's own header, as on any document it signs: its governing body and its name (dotted
+    lines to fill in), beside the national motto. No label and no colon: a header must never read
+    as a field of the form ("Tên đơn vị" is a name label)."""
+    table = doc.add_table(rows=1, cols=2)
+    layout.no_borders(table)
+    layout.fixed_widths(table, _halves(doc))
+    left, right = table.rows[0].cells
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    layout.write(left.paragraphs[0], values.get("parent_body") or DOTS, size=12, align=center)
+    layout.para(left, (values.get("unit") or DOTS).upper(), bold=True, size=12, align=center)
+    caption = layout.para(left, "(cơ quan chủ quản và đơn vị đề xuất)", italic=True, size=10, align=center)
+    caption.runs[-1].font.color.rgb = _GREY
+    layout.write(right.paragraphs[0], layout.MOTTO_TOP, bold=True, size=12, align=center)
+    layout.para(right, layout.MOTTO, bold=True, size=13, align=center)
+
+
+def _signature(doc: DocxDocument) -> None:
+    """Where the head of the unit signs and seals the form before it is scanned or sent."""
+    table = doc.add_table(rows=1, cols=2)
+    layout.no_borders(table)
+    layout.fixed_widths(table, _halves(doc))
+    right = table.rows[0].cells[1]
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    layout.write(right.paragraphs[0], "…………, ngày …… tháng …… năm ……", italic=True, size=12, align=center)
+    layout.para(right, "THỦ TRƯỞNG ĐƠN VỊ", bold=True, size=13, align=center)
+    layout.para(right, "(Ký, ghi rõ họ tên và đóng dấu)", italic=True, size=12, align=center)
+    for _ in range(4):
+        layout.para(right)
+
+
 def build_template(settings: ReportSettings, mailbox: str, values: Mapping[str, str] | None = None) -> DocxDocument:
-    """The form, blank (with guidance in grey italics) or filled with `values` by field name."""
+    """The form, blank (with guidance in grey italics) or filled with `values` by field name (and
+    `parent_body` / `unit` for the header the unit fills in)."""
     doc = layout.new_document(landscape=False)
     section = doc.sections[0]
     section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
-    layout.para(doc, settings.agency_parent.upper(), size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    layout.para(doc, settings.agency.upper(), bold=True, size=12)
+    _unit_header(doc, values or {})
+    # `settings` named the Sở in the header; the header is now the unit's own, so it is unused here.
     layout.title(doc, [TITLE], "(Kèm theo thư gửi Sở Giáo dục và Đào tạo qua thư điện tử)")
     width = layout.text_width_cm(doc)
     table = layout.grid(doc, ("Nội dung", "Thông tin"), (LABEL_WIDTH_CM, width - LABEL_WIDTH_CM), len(FIELDS))
@@ -77,6 +117,7 @@ def build_template(settings: ReportSettings, mailbox: str, values: Mapping[str, 
         layout.write(value_cell.paragraphs[0], lines[0], size=13)
         for line in lines[1:]:
             layout.para(value_cell, line, size=13)
+    _signature(doc)
     _instructions(doc, mailbox)
     return doc
 

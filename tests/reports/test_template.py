@@ -47,3 +47,19 @@ def test_collective_template_parses_back() -> None:
 def test_blank_template_is_not_a_nomination() -> None:
     doc = _parse(template_bytes(ReportSettings(), MAILBOX))
     assert doc is not None and doc.nominations == []
+
+
+def test_template_carries_the_units_header_and_a_place_to_sign() -> None:
+    """GIVEN the blank template THEN its header is for the unit to fill in (not the Sở's), it has a place
+    for the head's signature and seal; AND a form filled in with the unit's header still parses back."""
+    from docx import Document
+    import io
+
+    doc = Document(io.BytesIO(template_bytes(ReportSettings(), MAILBOX)))
+    header = doc.tables[0].rows[0].cells[0].text
+    assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" not in header and "……" in header
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in text and "đóng dấu" in text
+    filled = {**FILLED, "parent_body": "Phòng GDĐT huyện Hoa Lư", "unit": "Trường THCS Trường Yên"}
+    (n,) = _parse(template_bytes(ReportSettings(), MAILBOX, filled)).nominations
+    assert (n.name, n.workplace, n.position) == (FILLED["name"], FILLED["workplace"], FILLED["position"])
