@@ -116,12 +116,16 @@ def remind(dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ liệt k
 
 
 @app.command()
-def template(out: Path = typer.Option(Path(FILENAME), "--out", "-o", help="Tệp .docx cần ghi."),
+def template(out: Path = typer.Option(None, "--out", "-o",
+                                      help="Tệp .docx cần ghi (mặc định: trong thư mục report_dir của cấu hình)."),
              config: Path = CONFIG_OPTION) -> None:
     """Ghi mẫu phiếu giới thiệu gương điển hình tiên tiến (.docx)."""
     # The template needs no database: without a config file the shipped defaults are used.
     settings = load_settings(config) if config.exists() else Settings()
     ctx = report_context(settings)
     data = template_bytes(ctx.reports, ctx.replies.sender)
+    # Into the reports folder, not the current one (often the repository, where git would see it).
+    out = out or ctx.report_dir / FILENAME
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"Đã ghi {out}")

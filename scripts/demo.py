@@ -77,7 +77,27 @@ def main() -> int:
         print(f"Thư trả lời đã gửi: {len(sink.messages)} tệp trong {var / 'replies'}")
         dhtt("export", "--config", str(config), "--output", str(var / "export.json"), env=env)
         print(f"Dữ liệu xuất: {var / 'export.json'}")
+    print(NEXT_STEPS.format(config=_shown(config)))
     return 0
+
+
+NEXT_STEPS = """
+Tệp cấu hình của lần chạy thử: {config}
+Hộp thư thử nghiệm đã dừng; dữ liệu vẫn còn, có thể xem tiếp bằng các lệnh:
+  .venv/bin/dhtt log --config {config}                        (nhật ký tiếp nhận)
+  .venv/bin/dhtt show MÃ-HỒ-SƠ --config {config}              (một hồ sơ, ví dụ mã trong cột “Mã hồ sơ”)
+  .venv/bin/dhtt report --quarter 2024-Q2 --config {config}   (danh sách Word và Excel của quý)
+  .venv/bin/dhtt user add canbo --role admin --config {config}
+  .venv/bin/dhtt web --config {config}                        (trang nhật ký trên trình duyệt)
+"""
+
+
+def _shown(path: Path) -> str:
+    """The path as the operator can type it from the repository folder."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":
