@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import typer
 from sqlalchemy.engine import Engine
 
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
-from intake.quarters import split_quarter
+from intake.quarters import deadline, quarter_of, split_quarter
 from reports.context import ReportContext, report_context
 from reports.digest import build_digest
 from reports.digest_mail import digest_key, digest_mail, send_digest
@@ -85,10 +85,13 @@ def _warn_unsigned(ctx: ReportContext) -> None:
 @app.command()
 def digest(now: bool = typer.Option(False, "--now", help="Lập ngay thư tổng hợp và in ra (không gửi)."),
            dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in nội dung, không gửi."),
+           quarter: str = typer.Option(None, "--quarter", "-q",
+                                       help="Lập cho một quý đã qua, ví dụ 2024-Q2 (tính đến hết ngày 20 tháng cuối quý)."),
+           day: str = typer.Option(None, "--date", help="Lập tính đến hết một ngày, ví dụ 2024-06-18."),
            config: Path = CONFIG_OPTION) -> None:
     """Thư tổng hợp gửi cán bộ phụ trách: hồ sơ mới, chờ xác minh, bị trả lại, chỉ tiêu của quý."""
     _, engine, units, ctx = _open(config)
-    moment = datetime.now(UTC)
+    moment = _digest_moment(quarter, day, ctx)
     if now or dry_run:
         with session(engine) as db:
             data = build_digest(db, moment, units, ctx)
@@ -101,6 +104,26 @@ def digest(now: bool = typer.Option(False, "--now", help="Lập ngay thư tổng
         raise typer.Exit(2)
     send_digest(engine, units, ctx, moment)
     typer.echo(f"Đã đưa thư tổng hợp vào hàng đợi gửi tới {', '.join(ctx.staff)}.")
+
+
+def _digest_moment(quarter: str | None, day: str | None, ctx: ReportContext) -> datetime:
+    """The moment a digest is drawn up at: now, the end of `day`, or the close of `quarter`'s window."""
+    now = datetime.now(UTC)
+    try:
+        if day:
+            moment = datetime.combine(date.fromisoformat(day), time.max, tzinfo=ctx.timezone)
+        elif quarter:
+            moment = min(deadline(quarter, ctx.timezone), now)
+        else:
+            return now
+    except ValueError:
+        typer.echo("lỗi: --quarter ghi theo dạng NĂM-QSỐ (ví dụ 2024-Q2), --date theo dạng NĂM-THÁNG-NGÀY "
+                   "(ví dụ 2024-06-18)", err=True)
+        raise typer.Exit(2) from None
+    if quarter and day and quarter_of(moment, ctx.timezone) != quarter:
+        typer.echo(f"lỗi: ngày {day} không thuộc quý {quarter}", err=True)
+        raise typer.Exit(2)
+    return moment
 
 
 @app.command()

@@ -18,6 +18,7 @@ class ReportSettings(BaseModel):
     reminder_hour: int = Field(default=8, ge=0, le=23)
     report_day: int = Field(default=21, ge=21, le=28)  # day of the quarter's last month: window closed
     report_hour: int = Field(default=8, ge=0, le=23)
+    web_url: str = ""  # the web log's address as staff open it (e.g. https://dhtt.example.vn): staff mails link there
     report_dir: Path = Path("var/reports")  # quarterly and period reports, relative to config.toml
     misfire_grace_hours: int = Field(default=72, ge=1)  # a job missed while down still runs once
     agency_parent: str = "UBND TỈNH NINH BÌNH"

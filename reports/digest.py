@@ -69,6 +69,7 @@ class DigestData(BaseModel):
     units_with_rule: int = 0
     units_complete: int = 0
     units_silent: int = 0
+    web_url: str = ""  # where staff read each mail; empty: the footer names the commands instead
 
     @property
     def subject(self) -> str:
@@ -170,4 +171,5 @@ def build_digest(db: Session, now: datetime, units: UnitDirectory, ctx: ReportCo
         rejected=_lines(db, _messages(db, Outcome.rejected, since, now), units),
         quarantined=_lines(db, _messages(db, Outcome.quarantined, since, now), units),
         quota=quota, exemplars_total=total, units_with_rule=len(quota),
-        units_complete=sum(1 for r in quota if r.complete), units_silent=sum(1 for r in quota if not r.heard))
+        units_complete=sum(1 for r in quota if r.complete), units_silent=sum(1 for r in quota if not r.heard),
+        web_url=ctx.reports.web_url.rstrip("/"))

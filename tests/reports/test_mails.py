@@ -83,3 +83,35 @@ def test_dry_run_builds_reminders_without_queueing(env: Env) -> None:
     first = send_reminders(env.engine, env.units, env.ctx, IN_WINDOW, dry_run=True)
     second = send_reminders(env.engine, env.units, env.ctx, IN_WINDOW, dry_run=True)
     assert len(first) == len(second) > 0
+
+
+def test_digest_of_an_earlier_quarter_links_to_the_web_log(env: Env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN staff asking for Q2's digest WHEN printed with --quarter THEN it covers Q2's quota, and with
+    web_url set its footer sends staff to the web log rather than to a command."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = tmp_path / "config.toml"
+    config.write_text(f"""
+[smtp]
+host = "127.0.0.1"
+port = 9
+security = "none"
+[database]
+url = "{env.settings.database.url}"
+[intake]
+storage_dir = "{tmp_path / 'storage'}"
+[reports]
+web_url = "https://dhtt.soninhbinh.edu.vn/"
+""", encoding="utf-8")
+    dhtt = str(Path(sys.executable).with_name("dhtt"))
+    out = subprocess.run([dhtt, "digest", "--now", "--quarter", "2024-Q2", "--config", str(config)],
+                         capture_output=True, text=True, env=os.environ, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "CHỈ TIÊU QUÝ II NĂM 2024" in out.stdout
+    assert "trang nhật ký tiếp nhận: https://dhtt.soninhbinh.edu.vn/" in out.stdout and "dhtt log" not in out.stdout
+    bad = subprocess.run([dhtt, "digest", "--now", "--quarter", "2024Q2", "--config", str(config)],
+                         capture_output=True, text=True, env=os.environ, timeout=60)
+    assert bad.returncode == 2 and "2024-Q2" in bad.stderr
