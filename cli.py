@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cli_text  # first: Vietnamese for click's and typer's own words
 import json
 import logging
 import os
@@ -311,7 +312,7 @@ _mount_web()
 
 
 def main() -> None:
-    app()
+    cli_text.localise(typer.main.get_command(app))()
 
 
 if __name__ == "__main__":
