@@ -127,7 +127,7 @@ def log(config: Path = CONFIG_OPTION,
         typer.echo(problem, err=True)
         raise typer.Exit(2)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = engine_or_exit(settings)
+    engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
         rows = queries.log_rows(db, outcome, unit, quarter, limit)
     entries = [_log_dict(m, ref, reply, tz) for m, ref, reply in rows]
@@ -163,7 +163,7 @@ def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-
     """Xem một hồ sơ: các thư, gương điển hình và minh chứng đã ghi nhận."""
     settings = settings_or_exit(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = engine_or_exit(settings)
+    engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
         sub = queries.submission_by_reference(db, reference)
         if sub is None:
@@ -187,7 +187,7 @@ def export(config: Path = CONFIG_OPTION,
         typer.echo("lỗi: hiện chỉ hỗ trợ --format json", err=True)
         raise typer.Exit(2)
     settings = settings_or_exit(config)
-    engine = engine_or_exit(settings)
+    engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
         data = queries.export_messages(db, ZoneInfo(settings.intake.timezone))
     text = json.dumps(data, ensure_ascii=False, indent=1)
@@ -223,7 +223,7 @@ app.add_typer(review_app, name="review")
 def _list_outcome(config: Path, outcome: str) -> None:
     settings = settings_or_exit(config)
     tz = ZoneInfo(settings.intake.timezone)
-    engine = engine_or_exit(settings)
+    engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
         rows = queries.log_rows(db, outcome=outcome, limit=1000)
     table = Table(title=OUTCOME_TEXT.get(outcome, outcome))

@@ -9,7 +9,7 @@ import typer
 from sqlalchemy.engine import Engine
 
 from settings import ConfigError, Settings, load_settings
-from store.db import open_database
+from store.db import database_exists, open_database
 from store.errors import StoreError
 from store.units import UnitDirectory, load_units
 
@@ -24,8 +24,14 @@ def settings_or_exit(config: Path) -> Settings:
         raise typer.Exit(2) from None
 
 
-def engine_or_exit(settings: Settings) -> Engine:
+def engine_or_exit(settings: Settings, read_only_from: Path | None = None) -> Engine:
+    """The store. Commands that only read pass their config file: they refuse rather than create an
+    empty store, since a wrong --config would otherwise show an empty log as if no mail had come."""
     try:
+        if read_only_from is not None and not database_exists(settings.database.url):
+            typer.echo(f"lỗi: cơ sở dữ liệu khai báo trong tệp cấu hình {read_only_from.resolve()} chưa có "
+                       "dữ liệu tiếp nhận nào; kiểm tra tùy chọn --config, hoặc chạy dhtt run trước.", err=True)
+            raise typer.Exit(2)
         return open_database(settings.database.url, settings.database.echo)
     except StoreError as err:
         typer.echo(f"lỗi: {err}", err=True)

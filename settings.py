@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,39 @@ class Settings(BaseModel):
         return self.path(self.intake.units_file) if self.intake.units_file else None
 
 
+# Pydantic's error types, said in Vietnamese for the operator who edits config.toml.
+_PROBLEMS = {
+    "missing": "thiếu giá trị bắt buộc",
+    "extra_forbidden": "khóa này không có trong cấu hình của dhtt (kiểm tra lại tên khóa)",
+    "int_parsing": "cần một số nguyên", "int_type": "cần một số nguyên",
+    "float_parsing": "cần một số", "float_type": "cần một số",
+    "bool_parsing": "cần true hoặc false", "bool_type": "cần true hoặc false",
+    "string_type": "cần một chuỗi trong dấu nháy kép", "list_type": "cần một danh sách [ … ]",
+    "dict_type": "cần một mục [ … ]", "model_type": "cần một mục [ … ]",
+    "path_type": "cần một đường dẫn",
+}
+
+
+def _problem(error: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in _PROBLEMS:
+        return _PROBLEMS[kind]
+    bounds = {"greater_than_equal": ("lớn hơn hoặc bằng", "ge"), "greater_than": ("lớn hơn", "gt"),
+              "less_than_equal": ("nhỏ hơn hoặc bằng", "le"), "less_than": ("nhỏ hơn", "lt")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"phải {words} {ctx.get(key)}"
+    if kind == "literal_error":
+        return f"chỉ nhận một trong các giá trị {ctx.get('expected', '')}".replace(" or ", ", ")
+    if kind == "value_error":  # our own validators write their message for the operator
+        return str(ctx.get("error", error["msg"]))
+    return f"giá trị không hợp lệ (mã lỗi {kind})"
+
+
 def _describe(err: ValidationError) -> str:
     first = err.errors()[0]
     key = ".".join(str(p) for p in first["loc"])
-    return f"config error: {key}: {first['msg']}"
+    return f"lỗi cấu hình: {key}: {_problem(first)}"
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
@@ -59,12 +89,17 @@ def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
     return settings
 
 
+_TOML_PLACE = re.compile(r"line (\d+), column (\d+)")
+
+
 def load_settings(path: Path) -> Settings:
     """Read and validate config.toml; a missing file or bad TOML is a ConfigError too."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config error: file not found: {path}") from None
+        raise ConfigError(f"lỗi cấu hình: không tìm thấy tệp {path.resolve()} (chỉ tệp khác bằng --config)") from None
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"config error: {path}: {err}") from None
+        place = _TOML_PLACE.search(str(err))
+        where = f" ở dòng {place.group(1)}, cột {place.group(2)}" if place else ""
+        raise ConfigError(f"lỗi cấu hình: tệp {path} viết sai cú pháp TOML{where}") from None
     return parse_settings(data, path.resolve().parent)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -50,6 +50,21 @@ def migrate(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
     except Exception as err:  # translated at the edge: alembic/SQLAlchemy errors vary by backend
         raise StoreError(f"database migration failed: {err}") from err
+
+
+def database_exists(url: str) -> bool:
+    """Whether the database at `url` was created by dhtt (a SQLite file, or migrated tables)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        return inspect(engine).has_table("alembic_version")
+    except Exception as err:  # translated at the edge: connection errors vary by backend
+        raise StoreError(f"cannot reach the database: {err}") from err
+    finally:
+        engine.dispose()
 
 
 def open_database(url: str, echo: bool = False) -> Engine:

@@ -84,3 +84,27 @@ def test_show_speaks_vietnamese_and_json_keeps_codes(config: Path) -> None:
     assert "Tóm tắt thành tích:" in out.stdout and "Minh chứng:" in out.stdout
     raw = json.loads(_dhtt("show", reference, "--config", str(config), "--json").stdout)
     assert raw[0]["outcome"] == "accepted" and raw[0]["nominees"][0]["category"]
+
+
+def test_reading_commands_never_create_an_empty_store(tmp_path: Path) -> None:
+    """GIVEN a config whose database does not exist WHEN the log is asked for THEN it is refused with the
+    config named (exit 2), and no empty database is left behind."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "var" / "dhtt.sqlite"}"\n', encoding="utf-8")
+    for args in (["log"], ["show", "DHTT-2024Q2-0001"], ["export"], ["review", "list"]):
+        out = _dhtt(*args, "--config", str(config))
+        assert out.returncode == 2 and str(config) in out.stderr, (args, out.stderr)
+    assert not (tmp_path / "var" / "dhtt.sqlite").exists()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("[intake]\npoll_seconds = 1\n", "intake.poll_seconds: phải lớn hơn hoặc bằng 5"),
+    ("[intake]\npoll_secnds = 10\n", "intake.poll_secnds: khóa này không có"),
+    ("[imap]\nsecurity = \"ssl\"\n", "imap.security: chỉ nhận một trong các giá trị"),
+    ("[intake\n", "sai cú pháp TOML ở dòng 1"),
+])
+def test_config_mistakes_are_told_in_one_vietnamese_line(tmp_path: Path, text: str, says: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    out = _dhtt("log", "--config", str(config))
+    assert out.returncode == 2 and says in out.stderr and len(out.stderr.strip().splitlines()) == 1
