@@ -100,7 +100,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
         add_user(db, "canbo", PASSWORDS["canbo"], "viewer")
     from web.context import web_settings
 
-    ctx = WebContext(settings=worker.settings, web=web_settings(worker.settings), engine=worker.engine,
+    # Not the default (3): the throttle tests show the configured number is the one applied.
+    web = web_settings(worker.settings).model_copy(update={"max_failed_sign_ins": 4})
+    ctx = WebContext(settings=worker.settings, web=web, engine=worker.engine,
                      units=worker.units, secret="test-secret-" + "x" * 32, make_worker=lambda: worker)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
@@ -116,10 +118,22 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     sink.stop()
 
 
+class FrozenClock:
+    """The throttle's clock, moved only by the test: waits are checked without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture(autouse=True)
-def _fresh_throttle(site: WebSite) -> None:
+def clock(site: WebSite) -> FrozenClock:
     # Every test signs in from 127.0.0.1: one test's failures must not slow the next one down.
-    site.ctx.throttle = SignInThrottle()
+    frozen = FrozenClock()
+    site.ctx.throttle = SignInThrottle.for_settings(site.ctx.web, clock=frozen)
+    return frozen
 
 
 @pytest.fixture(scope="session")
@@ -147,13 +161,20 @@ def admin_page(browser: Browser, site: WebSite) -> Iterator[Page]:
     context.close()
 
 
-def client_signed_in(site: WebSite, name: str) -> tuple[httpx.Client, str]:
-    """An HTTP client with a session of this account, and the session's CSRF token."""
-    client = httpx.Client(base_url=site.url, follow_redirects=False)
-    form = client.get("/dang-nhap").text
-    token = re.search(r'name="csrf" value="([^"]+)"', form)
+def client_at(site: WebSite, address: str = "127.0.0.1") -> tuple[httpx.Client, str]:
+    """An HTTP client connecting from this loopback address, with the sign-in form's CSRF token."""
+    client = httpx.Client(base_url=site.url, follow_redirects=False,
+                          transport=httpx.HTTPTransport(local_address=address))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text)
     assert token
-    answer = client.post("/dang-nhap", data={"name": name, "password": PASSWORDS[name], "csrf": token.group(1)})
+    return client, token.group(1)
+
+
+def client_signed_in(site: WebSite, name: str, password: str | None = None) -> tuple[httpx.Client, str]:
+    """An HTTP client with a session of this account, and the session's CSRF token."""
+    client, form_token = client_at(site)
+    answer = client.post("/dang-nhap", data={"name": name, "password": password or PASSWORDS[name],
+                                             "csrf": form_token})
     assert answer.status_code == 303, answer.text
     page = client.get("/").text
     token = re.search(r'name="csrf" value="([^"]+)"', page)
