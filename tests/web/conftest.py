@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -49,6 +50,30 @@ Content-Type: text/html; charset=utf-8
 <svg onload="window.__pwned = 'svg'"></svg><a href="javascript:window.__pwned='link'">bam vao day</a>
 <iframe src="javascript:parent.__pwned='frame'"></iframe>
 """.replace("\n", "\r\n").encode()
+
+
+BIDI_SENDER = "pgd.yenmo@ninhbinh.edu.vn"
+# A file name with a right-to-left override: shown raw it would read "hosoexe.docx".
+BIDI_NAME = "hoso\u202excod.exe"
+
+
+def bidi_mail() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Phong GDDT Yen Mo <{BIDI_SENDER}>"
+    msg["To"] = "phongcntt.soninhbinh@moet.edu.vn"
+    msg["Subject"] = "Ho so minh chung"
+    msg["Date"] = "Mon, 17 Jun 2024 10:00:00 +0700"
+    msg["Message-ID"] = "<bidi-1@ninhbinh.edu.vn>"
+    msg.set_content("Kinh gui So, don vi gui tep minh chung.")
+    msg.add_attachment(b"MZ not really a program", maintype="application", subtype="octet-stream",
+                       filename=BIDI_NAME + "\u200b\ufeff")
+    # A form that cannot be read: the answer to the unit names it.
+    msg.add_attachment(b"not a zip", maintype="application", filename="phieu\u2067xcod\u2069.docx",
+                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return msg.as_bytes()
+
+
+EXTRA_MAILS = 2  # HOSTILE and bidi_mail(), imported with the corpus
 
 
 class _NoImap:
@@ -94,7 +119,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     sink.start()
     worker = make_worker(make_settings(_NoImap(), sink, f"sqlite:///{tmp / 'dhtt.sqlite'}", tmp))
     files = sorted((corpus_dir / "emails").glob("*.eml"))
-    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE)])
+    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE), _raw(bidi_mail())])
     with session(worker.engine) as db:
         add_user(db, "quantri", PASSWORDS["quantri"], "admin")
         add_user(db, "canbo", PASSWORDS["canbo"], "viewer")
