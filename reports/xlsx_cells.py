@@ -27,10 +27,12 @@ def looks_like_formula(text: str) -> bool:
 def write_cell(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
     """The cell at (row, column) holding `value`; a str is always stored as text, never as a formula."""
     cell = sheet.cell(row=row, column=column)
+    if not isinstance(cell, Cell):
+        raise TypeError(f"{sheet.title}!{cell.coordinate} is inside a merged range")  # layout bug, not data
     if isinstance(value, str):
         write_text(cell, value)
     else:
-        cell.value = value
+        cell.value = value  # type: ignore[assignment]  # numbers and dates of our own making
     return cell
 
 
