@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from web import pages_admin, pages_auth, pages_health, pages_log, pages_mail, pages_quarter
 from web.auth import Forbidden, SignInRequired
 from web.context import WebContext
-from web.rendering import render
+from web.rendering import TEMPLATES, render
 
 # No page runs script: mail HTML is shown in a sandboxed srcdoc frame that inherits this policy too.
 CSP = ("default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -75,6 +75,14 @@ def _invalid(request: Request, exc: Exception) -> Response:
     return _error_page(request, 404 if in_path else 400)
 
 
+def _server_error(request: Request, _exc: Exception) -> Response:
+    # Runs outside the session middleware (Starlette hands uncaught errors to the outermost layer),
+    # so the page is rendered without the session; the error itself is still logged by the server.
+    title, message = ERRORS[500]
+    return TEMPLATES.TemplateResponse(request, "error.html", {"title": title, "message": message},
+                                      status_code=500)
+
+
 def create_app(ctx: WebContext) -> FastAPI:
     """The application for one installation; `ctx` carries its settings, database and worker."""
     app = FastAPI(title="dhtt", docs_url=None, redoc_url=None, openapi_url=None)
@@ -87,6 +95,7 @@ def create_app(ctx: WebContext) -> FastAPI:
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(Exception, _server_error)
     app.mount("/tai-nguyen", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
     for module in (pages_auth, pages_log, pages_mail, pages_admin, pages_quarter, pages_health):
         app.include_router(module.router)
