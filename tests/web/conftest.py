@@ -23,6 +23,7 @@ from intake.received import receipt_time
 from intake.worker import Worker
 from store.db import session
 from store.models import Message
+from tests.reports.formula_mail import hostile_mail
 from tests.integration.helpers import make_settings, make_worker, test_received
 from tests.servers import SmtpSink, free_port
 from web.app import create_app
@@ -73,7 +74,10 @@ def bidi_mail() -> bytes:
     return msg.as_bytes()
 
 
-EXTRA_MAILS = 2  # HOSTILE and bidi_mail(), imported with the corpus
+# A form of formulas and DDE calls, in a quarter no other test reads (its Excel list is downloaded).
+FORMULA_QUARTER, FORMULA_SENT = "2023-Q4", datetime(2023, 12, 18, 2, 0, tzinfo=UTC)
+FORMULA_MAIL = hostile_mail("c3nhoquana@ninhbinh.edu.vn", FORMULA_SENT, "<formula-web@ninhbinh.edu.vn>", "IV")
+EXTRA_MAILS = 3  # HOSTILE, bidi_mail() and FORMULA_MAIL, imported with the corpus
 
 
 class _NoImap:
@@ -119,7 +123,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     sink.start()
     worker = make_worker(make_settings(_NoImap(), sink, f"sqlite:///{tmp / 'dhtt.sqlite'}", tmp))
     files = sorted((corpus_dir / "emails").glob("*.eml"))
-    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE), _raw(bidi_mail())])
+    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE), _raw(bidi_mail()),
+                                                                 _raw(FORMULA_MAIL)])
     with session(worker.engine) as db:
         add_user(db, "quantri", PASSWORDS["quantri"], "admin")
         add_user(db, "canbo", PASSWORDS["canbo"], "viewer")

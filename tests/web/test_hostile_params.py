@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import socket
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from tests.web.conftest import WebSite, client_signed_in
+from tests.reports.formula_mail import HOSTILE, NS, quote_prefixed, sheets, text_cells
+from tests.web.conftest import FORMULA_QUARTER, WebSite, client_signed_in
 from web import pages_admin, pages_auth, pages_health, pages_log, pages_mail, pages_quarter
 
 HUGE_ID = "9" * 30
@@ -106,3 +108,19 @@ def test_every_route_with_hostile_parameters_answers_without_a_server_error(
                 assert answer.status_code < 500, (method, path[:80], answer.status_code)
                 tried += 1
     assert tried > 50
+
+
+def test_quarter_list_downloaded_from_the_web_holds_no_formula(admin: tuple[httpx.Client, str],
+                                                               tmp_path: Path) -> None:
+    """GIVEN a unit's form of formulas and DDE calls WHEN staff download the quarter's Excel list
+    from the quarter page THEN the workbook has no formula and shows each value as typed text."""
+    client, _ = admin
+    answer = client.get(f"/quy/{FORMULA_QUARTER}/danh-sach.xlsx")
+    assert answer.status_code == 200
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(answer.content)
+    found, styles = sheets(path)
+    assert all(sheet.find(".//x:f", NS) is None for sheet in found)
+    cells = text_cells(found[0])
+    for value in HOSTILE.values():
+        assert value in cells and quote_prefixed(styles, cells[value]), value
