@@ -44,7 +44,7 @@ def _forbidden(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status=403, title="Không được phép", message=message)
 
 
-# Every refusal the pages make, in words staff read; anything else gets the 400 wording.
+# Every refusal the pages make, in words staff read; other 4xx get the 400 wording, 5xx the 500 one.
 ERRORS = {
     400: ("Yêu cầu không hợp lệ", "Địa chỉ hoặc giá trị tìm kiếm, lọc không đúng dạng hoặc quá dài. "
                                   "Đề nghị quay lại nhật ký tiếp nhận và chọn lại."),

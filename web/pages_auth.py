@@ -58,6 +58,7 @@ def sign_out(request: Request, csrf: str = Form(""), db: Session = Depends(datab
     check_csrf(request, csrf)
     try:
         revoke_sessions(db, signed_in_user(request, db))
+        db.commit()  # before the answer leaves: a copy replayed right after must already be refused
     except SignInRequired:
         pass  # already ended elsewhere: nothing left to revoke
     end_session(request)

@@ -16,7 +16,7 @@ _hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommend
 # Verified when the name is unknown, so a wrong name costs the same time as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 MIN_PASSWORD = 10
-MAX_PASSWORD = 1024  # a longer "password" at sign-in is refused unhashed: no megabyte Argon2 inputs
+MAX_PASSWORD = 1024  # a longer one at sign-in is checked as "": same time spent, no megabyte Argon2 input
 MAX_NAME = 64
 
 
