@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.config import ReportSettings
+from reports.xlsx_cells import mark_formula_like, write_cell
 
 FONT = "Times New Roman"
 _THIN = Side(style="thin", color="000000")
@@ -25,7 +26,7 @@ def heading_rows(sheet: Worksheet, settings: ReportSettings, title: str, note: s
     lines = [(settings.agency_parent.upper(), False, 12), (settings.agency.upper(), True, 12),
              (title, True, 14), (note, False, 12)]
     for row, (text, bold, size) in enumerate(lines, start=1):
-        sheet.cell(row=row, column=1, value=text).font = Font(name=FONT, bold=bold, size=size,
+        write_cell(sheet, row, 1, text).font = Font(name=FONT, bold=bold, size=size,
                                                               italic=row == 4)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="left" if row < 3 else "center")
@@ -34,7 +35,7 @@ def heading_rows(sheet: Worksheet, settings: ReportSettings, title: str, note: s
 
 def head_row(sheet: Worksheet, row: int, heads: Sequence[str], widths: Sequence[float]) -> None:
     for column, (head, width) in enumerate(zip(heads, widths), start=1):
-        cell = sheet.cell(row=row, column=column, value=head)
+        cell = write_cell(sheet, row, column, head)
         cell.font, cell.fill, cell.border, cell.alignment = Font(name=FONT, bold=True), HEAD_FILL, BORDER, CENTER
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
@@ -49,15 +50,18 @@ def _named(book: Workbook, name: str, alignment: Alignment) -> str:
 
 
 def body_row(sheet: Worksheet, row: int, values: Sequence[object], centered: Sequence[int] = ()) -> None:
+    """One row of values; text from mails is written as text, never as a formula (see xlsx_cells)."""
     wrap, center = _named(sheet.parent, "dhtt_wrap", WRAP), _named(sheet.parent, "dhtt_center", CENTER)
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = write_cell(sheet, row, column, value)
         cell.style = center if column - 1 in centered else wrap
+        mark_formula_like(cell)
 
 
 def group_row(sheet: Worksheet, row: int, text: str, columns: int) -> None:
-    cell = sheet.cell(row=row, column=1, value=text)
+    cell = write_cell(sheet, row, 1, text)
     cell.font, cell.fill = Font(name=FONT, bold=True), GROUP_FILL
+    mark_formula_like(cell)
     for column in range(1, columns + 1):
         sheet.cell(row=row, column=column).border = BORDER
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)

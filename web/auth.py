@@ -38,9 +38,14 @@ def check_csrf(request: Request, sent: str | None) -> None:
 
 
 def start_session(request: Request, user: WebUser) -> None:
-    """A fresh session for this account: a new CSRF token, so one picked up before sign-in is useless."""
+    """A fresh session for this account: a new CSRF token, so one picked up before sign-in is useless.
+
+    The session remembers the account's session generation: the cookie is signed, not stored, so
+    ending it server-side means raising that number (web.users.revoke_sessions), never trusting the
+    browser to forget the cookie.
+    """
     request.session.clear()
-    request.session.update({"uid": user.id, "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"uid": user.id, "gen": user.session_generation, "csrf": secrets.token_urlsafe(32)})
 
 
 def end_session(request: Request) -> None:
@@ -48,10 +53,11 @@ def end_session(request: Request) -> None:
 
 
 def signed_in_user(request: Request, db: Session) -> WebUser:
-    """The active account of this session; raises SignInRequired otherwise (also when it was disabled)."""
-    uid = request.session.get("uid")
-    user = db.get(WebUser, uid) if isinstance(uid, int) else None
-    if user is None or not user.active:
+    """The active account of this session; raises SignInRequired otherwise: disabled, signed out
+    elsewhere, or its password changed since this session began."""
+    uid, generation = request.session.get("uid"), request.session.get("gen")
+    user = db.get(WebUser, uid) if isinstance(uid, int) and 0 < uid < 2**31 else None
+    if user is None or not user.active or generation != user.session_generation:
         request.session.clear()
         raise SignInRequired
     return user

@@ -1,4 +1,4 @@
-"""`dhtt web` serves the pages; `dhtt user add|list|disable|enable` manages who may sign in."""
+"""`dhtt web` serves the pages; `dhtt user add|list|passwd|disable|enable` manages who may sign in."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
 from store.db import session
-from web.users import UserError, add_user, list_users, set_active
+from web.users import UserError, add_user, list_users, set_active, set_password
 
 app = typer.Typer(help="Trang web theo dõi tiếp nhận hồ sơ và tài khoản đăng nhập.", no_args_is_help=True,
                   add_completion=False)
@@ -73,6 +73,22 @@ def user_list(config: Path = CONFIG_OPTION) -> None:
         for user in list_users(db):
             state = "" if user.active else " — đã khoá"
             typer.echo(f"{user.name}\t{user.role}{state}")
+
+
+@user_app.command("passwd")
+def user_passwd(name: str = typer.Argument(..., help="Tên đăng nhập."),
+                password_stdin: bool = typer.Option(False, "--password-stdin", help="Đọc mật khẩu từ dòng đầu của stdin."),
+                config: Path = CONFIG_OPTION) -> None:
+    """Đặt mật khẩu mới: mọi phiên đăng nhập đang mở của tài khoản hết hiệu lực ngay."""
+    settings = settings_or_exit(config)
+    password = _read_password(password_stdin)
+    try:
+        with session(engine_or_exit(settings)) as db:
+            set_password(db, name, password)
+    except UserError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Đã đặt mật khẩu mới cho tài khoản {name}; các phiên đăng nhập cũ đã hết hiệu lực.")
 
 
 def _set_active(name: str, active: bool, config: Path) -> None:

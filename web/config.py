@@ -20,4 +20,6 @@ class WebSettings(BaseModel):
     secure_cookies: bool = False  # true when served over HTTPS (behind a reverse proxy)
     page_size: int = Field(default=50, ge=10, le=500)  # mails per page of the intake log
     max_failed_sign_ins: int = Field(default=3, ge=1)  # free attempts before each try must wait
-    max_wait_seconds: int = Field(default=300, ge=1)  # the longest wait after repeated failures
+    max_wait_seconds: int = Field(default=300, ge=1)  # the longest wait of one client address
+    # the longest wait of one account name: short, so a stranger guessing it cannot lock its owner out
+    max_name_wait_seconds: int = Field(default=30, ge=1)

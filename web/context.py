@@ -27,9 +27,12 @@ class WebContext:
     units: UnitDirectory
     secret: str
     make_worker: Callable[[], Worker]
-    throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    throttle: SignInThrottle = field(init=False)  # built from the [web] settings
     _worker: Worker | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.throttle = SignInThrottle.for_settings(self.web)
 
     @property
     def tz(self) -> ZoneInfo:

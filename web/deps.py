@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
 from store.db import session
 from web.auth import check_csrf, require_admin, signed_in_user
 from web.context import WebContext
+from web.logquery import MAX_ROW_ID
 from web.models import WebUser
+
+
+# Row ids are 32-bit integers on PostgreSQL (and SQLite refuses ints past 64 bits): an id outside this
+# range names no row, and is answered 404 before it reaches the database driver.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def context(request: Request) -> WebContext:

@@ -47,12 +47,24 @@ def encode_cursor(message: Message) -> str:
     return f"{message.received_at.isoformat()}_{message.id}"
 
 
+MAX_CURSOR = 64  # an ISO timestamp with offset, "_" and a 32-bit id fit well within this
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """The (received_at, id) a cursor names, or None when it is not one this page wrote: too long,
+    malformed, a naive or far-off time (one the database or a time-zone shift would overflow on),
+    an id outside the id column's range."""
+    if len(cursor) > MAX_CURSOR:
+        return None
     stamp, _, ident = cursor.rpartition("_")
     try:
-        return datetime.fromisoformat(stamp), int(ident)
+        moment, pk = datetime.fromisoformat(stamp), int(ident)
     except ValueError:
         return None
+    if moment.tzinfo is None or not 1900 <= moment.year <= 9000 or not 1 <= pk <= MAX_ROW_ID:
+        return None
+    return moment, pk
 
 
 def _like(text: str) -> str:

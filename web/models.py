@@ -25,3 +25,6 @@ class WebUser(SQLModel, table=True):
     active: bool = True
     created_at: datetime
     last_sign_in_at: datetime | None = None
+    # Sessions carry the generation they were opened under; sign-out and a new password raise it, so
+    # every cookie issued before stops working at once (the signed cookie itself cannot be recalled).
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -19,12 +19,13 @@ from intake.errors import IntakeError
 from parsers.vntext import fold
 from store.errors import StoreError
 from store.models import Nominee
-from web.deps import admin_form, context, database
+from web.deps import RowId, admin_form, context, database
 from web.models import WebUser
 from web.rendering import FIELD_TEXT, flash
 
 router = APIRouter()
 log = logging.getLogger(__name__)
+MAX_VALUE = 4000  # longer than any field of the form (a summary of achievements included)
 
 
 def _admin() -> Any:
@@ -56,19 +57,19 @@ def _outcome_text(value: str) -> str:
 
 
 @router.post("/thu/{message_pk}/xu-ly-lai")
-def reprocess(request: Request, message_pk: int, user: WebUser = Depends(admin_form)) -> Response:
+def reprocess(request: Request, message_pk: RowId, user: WebUser = Depends(admin_form)) -> Response:
     return _act(request, message_pk, "Đã xử lý lại thư.",
                 lambda w: _admin().reprocess(w, message_pk, user.name))
 
 
 @router.post("/thu/{message_pk}/giai-phong")
-def release(request: Request, message_pk: int, user: WebUser = Depends(admin_form)) -> Response:
+def release(request: Request, message_pk: RowId, user: WebUser = Depends(admin_form)) -> Response:
     return _act(request, message_pk, "Đã giải phóng thư khỏi cách ly.",
                 lambda w: _admin().release(w, message_pk, user.name))
 
 
 @router.post("/thu/{message_pk}/gan-don-vi")
-def attach_unit(request: Request, message_pk: int, unit: str = Form(""),
+def attach_unit(request: Request, message_pk: RowId, unit: str = Form(""),
                 user: WebUser = Depends(admin_form)) -> Response:
     if context(request).units.by_code(unit) is None:
         flash(request, "Đề nghị chọn một đơn vị trong danh sách.", "error")
@@ -78,13 +79,13 @@ def attach_unit(request: Request, message_pk: int, unit: str = Form(""),
 
 
 @router.post("/guong/{nominee_pk}/sua")
-def correct_field(request: Request, nominee_pk: int, field: str = Form(""), value: str = Form(""),
+def correct_field(request: Request, nominee_pk: RowId, field: str = Form(""), value: str = Form(""),
                   user: WebUser = Depends(admin_form), db: Session = Depends(database)) -> Response:
     nominee = db.get(Nominee, nominee_pk)
     if nominee is None:
         raise HTTPException(404)
-    if field not in FIELD_TEXT:
-        flash(request, "Trường thông tin không hợp lệ.", "error")
+    if field not in FIELD_TEXT or len(value) > MAX_VALUE:
+        flash(request, "Trường thông tin hoặc giá trị sửa không hợp lệ.", "error")
         return RedirectResponse(f"/thu/{nominee.message_id}", status_code=303)
     code = _as_code(field, value.strip())
     return _act(request, nominee.message_id, f"Đã sửa «{FIELD_TEXT[field]}» của {nominee.name}.",

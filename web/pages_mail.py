@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 
+from intake.filenames import visible_text
 from store.models import Attachment, Message
-from web.deps import context, database, viewer
+from web.deps import RowId, context, database, viewer
 from web.mailview import event_detail, mail_view
 from web.models import WebUser
 from web.rendering import render
@@ -32,7 +33,7 @@ def _download(path: str, filename: str, media_type: str) -> FileResponse:
 
 
 @router.get("/thu/{message_pk}")
-def mail_page(request: Request, message_pk: int, user: WebUser = Depends(viewer),
+def mail_page(request: Request, message_pk: RowId, user: WebUser = Depends(viewer),
               db: Session = Depends(database)) -> Response:
     ctx = context(request)
     view = mail_view(db, _message(db, message_pk))
@@ -41,15 +42,16 @@ def mail_page(request: Request, message_pk: int, user: WebUser = Depends(viewer)
 
 
 @router.get("/thu/{message_pk}/eml")
-def original(message_pk: int, _user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def original(message_pk: RowId, _user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
     message = _message(db, message_pk)
     return _download(message.spool_path, f"thu-{message_pk}.eml", "message/rfc822")
 
 
 @router.get("/thu/{message_pk}/tep/{attachment_pk}")
-def attachment(message_pk: int, attachment_pk: int, _user: WebUser = Depends(viewer),
+def attachment(message_pk: RowId, attachment_pk: RowId, _user: WebUser = Depends(viewer),
                db: Session = Depends(database)) -> Response:
     item = db.get(Attachment, attachment_pk)
     if item is None or item.message_id != message_pk:
         raise HTTPException(404)
-    return _download(item.path, item.filename or f"tep-{attachment_pk}", "application/octet-stream")
+    name = visible_text(item.filename or "").strip() or f"tep-{attachment_pk}"
+    return _download(item.path, name, "application/octet-stream")

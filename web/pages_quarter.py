@@ -25,11 +25,16 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # quarters the intake can hold; far years overflow the chart's dates
+
+
 def _checked(quarter: str) -> str:
     try:
-        split_quarter(quarter)
+        year, _ = split_quarter(quarter)
     except ValueError:
         raise HTTPException(404) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise HTTPException(404)
     return quarter
 
 

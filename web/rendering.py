@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from intake import wording
+from intake.filenames import visible_text
 from parsers.models import Category, Kind, ReasonCode
 from web.auth import csrf_token
 
@@ -60,7 +61,10 @@ _env.filters.update(
     kind=lambda v: _enum_text(wording.KIND_TEXT, v), level=wording.level_text, size=wording.size_text,
     quarter=_quarter, reply_kind=lambda v: REPLY_KIND_TEXT.get(v, v), reply_status=lambda v: REPLY_STATUS_TEXT.get(v, v),
     role=lambda v: ROLE_TEXT.get(v, v), event=lambda v: EVENT_TEXT.get(v, v), field=lambda v: FIELD_TEXT.get(v, v),
-    where=wording.where_text,
+    where=lambda v: visible_text(wording.where_text(v)),
+    # File names and reason details from mails are shown without bidi overrides or invisible
+    # characters, also for rows recorded before names were cleaned on the way in.
+    visible=visible_text,
 )
 _env.globals.update(REASON_CODES=[c.value for c in ReasonCode], CATEGORIES=[c.value for c in Category],
                     KINDS=[k.value for k in Kind], OUTCOMES=[o.value for o in wording.OUTCOME_TEXT],

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,7 @@ from intake.received import receipt_time
 from intake.worker import Worker
 from store.db import session
 from store.models import Message
+from tests.reports.formula_mail import hostile_mail
 from tests.integration.helpers import make_settings, make_worker, test_received
 from tests.servers import SmtpSink, free_port
 from web.app import create_app
@@ -49,6 +51,33 @@ Content-Type: text/html; charset=utf-8
 <svg onload="window.__pwned = 'svg'"></svg><a href="javascript:window.__pwned='link'">bam vao day</a>
 <iframe src="javascript:parent.__pwned='frame'"></iframe>
 """.replace("\n", "\r\n").encode()
+
+
+BIDI_SENDER = "pgd.yenmo@ninhbinh.edu.vn"
+# A file name with a right-to-left override: shown raw it would read "hosoexe.docx".
+BIDI_NAME = "hoso\u202excod.exe"
+
+
+def bidi_mail() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Phong GDDT Yen Mo <{BIDI_SENDER}>"
+    msg["To"] = "phongcntt.soninhbinh@moet.edu.vn"
+    msg["Subject"] = "Ho so minh chung"
+    msg["Date"] = "Mon, 17 Jun 2024 10:00:00 +0700"
+    msg["Message-ID"] = "<bidi-1@ninhbinh.edu.vn>"
+    msg.set_content("Kinh gui So, don vi gui tep minh chung.")
+    msg.add_attachment(b"MZ not really a program", maintype="application", subtype="octet-stream",
+                       filename=BIDI_NAME + "\u200b\ufeff")
+    # A form that cannot be read: the answer to the unit names it.
+    msg.add_attachment(b"not a zip", maintype="application", filename="phieu\u2067xcod\u2069.docx",
+                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return msg.as_bytes()
+
+
+# A form of formulas and DDE calls, in a quarter no other test reads (its Excel list is downloaded).
+FORMULA_QUARTER, FORMULA_SENT = "2023-Q4", datetime(2023, 12, 18, 2, 0, tzinfo=UTC)
+FORMULA_MAIL = hostile_mail("c3nhoquana@ninhbinh.edu.vn", FORMULA_SENT, "<formula-web@ninhbinh.edu.vn>", "IV")
+EXTRA_MAILS = 3  # HOSTILE, bidi_mail() and FORMULA_MAIL, imported with the corpus
 
 
 class _NoImap:
@@ -94,13 +123,16 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     sink.start()
     worker = make_worker(make_settings(_NoImap(), sink, f"sqlite:///{tmp / 'dhtt.sqlite'}", tmp))
     files = sorted((corpus_dir / "emails").glob("*.eml"))
-    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE)])
+    worker.import_messages([_raw(p.read_bytes()) for p in files] + [_raw(HOSTILE), _raw(bidi_mail()),
+                                                                 _raw(FORMULA_MAIL)])
     with session(worker.engine) as db:
         add_user(db, "quantri", PASSWORDS["quantri"], "admin")
         add_user(db, "canbo", PASSWORDS["canbo"], "viewer")
     from web.context import web_settings
 
-    ctx = WebContext(settings=worker.settings, web=web_settings(worker.settings), engine=worker.engine,
+    # Not the default (3): the throttle tests show the configured number is the one applied.
+    web = web_settings(worker.settings).model_copy(update={"max_failed_sign_ins": 4})
+    ctx = WebContext(settings=worker.settings, web=web, engine=worker.engine,
                      units=worker.units, secret="test-secret-" + "x" * 32, make_worker=lambda: worker)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
@@ -116,10 +148,22 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     sink.stop()
 
 
+class FrozenClock:
+    """The throttle's clock, moved only by the test: waits are checked without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture(autouse=True)
-def _fresh_throttle(site: WebSite) -> None:
+def clock(site: WebSite) -> FrozenClock:
     # Every test signs in from 127.0.0.1: one test's failures must not slow the next one down.
-    site.ctx.throttle = SignInThrottle()
+    frozen = FrozenClock()
+    site.ctx.throttle = SignInThrottle.for_settings(site.ctx.web, clock=frozen)
+    return frozen
 
 
 @pytest.fixture(scope="session")
@@ -147,13 +191,20 @@ def admin_page(browser: Browser, site: WebSite) -> Iterator[Page]:
     context.close()
 
 
-def client_signed_in(site: WebSite, name: str) -> tuple[httpx.Client, str]:
-    """An HTTP client with a session of this account, and the session's CSRF token."""
-    client = httpx.Client(base_url=site.url, follow_redirects=False)
-    form = client.get("/dang-nhap").text
-    token = re.search(r'name="csrf" value="([^"]+)"', form)
+def client_at(site: WebSite, address: str = "127.0.0.1") -> tuple[httpx.Client, str]:
+    """An HTTP client connecting from this loopback address, with the sign-in form's CSRF token."""
+    client = httpx.Client(base_url=site.url, follow_redirects=False,
+                          transport=httpx.HTTPTransport(local_address=address))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text)
     assert token
-    answer = client.post("/dang-nhap", data={"name": name, "password": PASSWORDS[name], "csrf": token.group(1)})
+    return client, token.group(1)
+
+
+def client_signed_in(site: WebSite, name: str, password: str | None = None) -> tuple[httpx.Client, str]:
+    """An HTTP client with a session of this account, and the session's CSRF token."""
+    client, form_token = client_at(site)
+    answer = client.post("/dang-nhap", data={"name": name, "password": password or PASSWORDS[name],
+                                             "csrf": form_token})
     assert answer.status_code == 303, answer.text
     page = client.get("/").text
     token = re.search(r'name="csrf" value="([^"]+)"', page)

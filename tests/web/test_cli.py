@@ -61,3 +61,22 @@ def test_disabled_user_cannot_sign_in(tmp_path: Path) -> None:
     engine = open_database(f"sqlite:///{tmp_path / 'dhtt.sqlite'}")
     with session(engine) as db:
         assert authenticate(db, "canbo", "mat-khau-du-dai") is None
+
+
+def test_user_passwd_sets_a_new_password_and_ends_sessions(tmp_path: Path) -> None:
+    """`dhtt user passwd` takes the new password and raises the session generation (old cookies die)."""
+    config = _config(tmp_path)
+    runner.invoke(app, ["user", "add", "canbo", "--password-stdin", "--config", str(config)], input="mat-khau-du-dai\n")
+    engine = open_database(f"sqlite:///{tmp_path / 'dhtt.sqlite'}")
+    with session(engine) as db:
+        before = db.exec(select(WebUser)).one().session_generation
+    result = runner.invoke(app, ["user", "passwd", "canbo", "--password-stdin", "--config", str(config)],
+                           input="mat-khau-moi-dai\n")
+    assert result.exit_code == 0 and "phiên đăng nhập cũ đã hết hiệu lực" in result.output
+    with session(engine) as db:
+        assert db.exec(select(WebUser)).one().session_generation == before + 1
+        assert authenticate(db, "canbo", "mat-khau-du-dai") is None
+        assert authenticate(db, "canbo", "mat-khau-moi-dai") is not None
+    missing = runner.invoke(app, ["user", "passwd", "khongco", "--password-stdin", "--config", str(config)],
+                            input="mat-khau-moi-dai\n")
+    assert missing.exit_code == 1 and "Không có tài khoản khongco" in missing.output
