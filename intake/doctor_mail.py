@@ -197,10 +197,11 @@ class ImapProbe:
         offered = self._offered()
         shown = ", ".join(sorted(offered)) or "không nêu cách nào"
         wanted = PASSWORD_MECHANISMS if s.auth == "password" else {s.sasl_mechanism.upper()}
-        if s.auth == "password" and self.client is not None and self.client.has_capability("LOGINDISABLED"):
-            raise CheckFailed("máy chủ chỉ nhận mật khẩu qua kết nối mã hóa",
-                              f"Bật mã hóa trong mục [imap]: {PORTS['imap']}.")
         if offered & wanted:
+            assert self.client is not None
+            if s.auth == "password" and s.security == "none" and self.client.has_capability("LOGINDISABLED"):
+                raise CheckFailed("máy chủ chỉ nhận mật khẩu qua kết nối mã hóa",
+                                  f"Bật mã hóa trong mục [imap]: {PORTS['imap']}.")
             return f"máy chủ nhận: {shown}"
         if s.auth == "password":
             raise CheckFailed(f"máy chủ không nhận đăng nhập bằng mật khẩu (chỉ nhận: {shown})",
