@@ -239,7 +239,8 @@ def check_writable(folder: Path) -> str:
 def check_free_space(free_bytes: int, folder: Path) -> str:
     gib = free_bytes / 1024**3
     if free_bytes < MIN_FREE_BYTES:
-        raise CheckFailed(f"ổ đĩa chứa {folder} chỉ còn trống {gib:.2f} GB",
+        left = f"{gib:.2f}".replace(".", ",")  # Vietnamese decimal comma
+        raise CheckFailed(f"ổ đĩa chứa {folder} chỉ còn trống {left} GB",
                           "Giải phóng hoặc mở rộng ổ đĩa: dhtt lưu nguyên bản mọi thư và tệp đính kèm, "
                           "cần trống ít nhất 1 GB.")
     return f"còn trống {gib:.1f} GB".replace(".", ",")  # Vietnamese decimal comma

@@ -127,7 +127,7 @@ def network_problem(err: BaseException, section: Section, host: str, port: int, 
                 f"riêng, cài chứng chỉ gốc của nó vào máy (update-ca-certificates). Chỉ đặt verify_certificate "
                 f"= false trong mạng nội bộ tin cậy.")
     if isinstance(err, ssl.SSLError):
-        return (f"bắt tay TLS không thành công ({err.reason or 'lỗi TLS'})",
+        return (f"bắt tay TLS không thành công ({getattr(err, 'reason', None) or 'lỗi TLS'})",
                 f"Có thể sai kiểu mã hóa so với cổng: {ports}.")
     if isinstance(err, OSError) and err.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
         return (f"không có đường mạng tới {host}", "Kiểm tra kết nối mạng và cổng ra (gateway) của máy này.")

@@ -113,6 +113,10 @@ def _protocol_steps(raw: RawProbe, step: Callable[..., Step], tls: Callable[[], 
             step(f"{p}.greeting", "Lời chào của máy chủ", raw.greet, (f"{p}.connect",), "máy chủ chưa trả lời đúng")]
 
 
+def _decoded(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
 def _text(err: Exception) -> str:
     return str(err).strip().strip("b'\"")[:160]
 
@@ -404,11 +408,11 @@ class SmtpProbe:
             self.client.sendmail(self.settings.smtp.sender, [self.send_test], raw)
         except smtplib.SMTPRecipientsRefused as err:
             code, reply = next(iter(err.recipients.values()))
-            text = f"{code} {reply.decode(errors='replace')}"
+            text = f"{code} {_decoded(reply)}"
             raise CheckFailed(f"máy chủ từ chối người nhận: “{text[:160]}”",
                               send_refused_advice(text, self.settings)) from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
-            text = f"{err.smtp_code} {err.smtp_error.decode(errors='replace')}"
+            text = f"{err.smtp_code} {_decoded(err.smtp_error)}"
             raise CheckFailed(f"máy chủ từ chối thư: “{text[:160]}”", send_refused_advice(text, self.settings)) from None
         return "đã gửi; mở hộp thư đó để xác nhận thư đã đến"
 
