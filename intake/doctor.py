@@ -16,6 +16,7 @@ from pathlib import Path
 from imapclient.exceptions import IMAPClientError
 from pydantic import BaseModel
 
+from intake.config import OAuth2Settings
 from intake.doctor_advice import GUIDE, Section, network_problem
 from settings import Settings
 
@@ -119,9 +120,8 @@ def check_password(settings: Settings, section: Section) -> str:
     return f"đã có trong biến môi trường {server.password_env}"
 
 
-def oauth2_missing(settings: Settings) -> list[str]:
+def oauth2_missing(o: OAuth2Settings) -> list[str]:
     """The [oauth2] keys this provider and flow need but the configuration leaves empty."""
-    o = settings.oauth2
     wanted = ["client_id"]
     if o.provider == "microsoft" and o.flow in ("client_credentials", "device_code"):
         wanted.append("tenant")
@@ -131,7 +131,7 @@ def oauth2_missing(settings: Settings) -> list[str]:
 
 
 def check_oauth2(settings: Settings) -> str:
-    missing = oauth2_missing(settings)
+    missing = oauth2_missing(settings.oauth2)
     if missing:
         raise CheckFailed(f"mục [oauth2] thiếu {', '.join(missing)}",
                           f"Điền các khóa còn thiếu theo ví dụ của nhà cung cấp ở mục 8 của {GUIDE}.")
@@ -178,10 +178,10 @@ def check_oauth2_secret(settings: Settings) -> str:
     return f"có trong biến môi trường {o.secret_env}"
 
 
-def check_secret_expiry(value: str, today: date) -> str:
+def check_secret_expiry(value: date | str, today: date) -> str:
     """Passes while the configured expiry of the client secret is more than SECRET_WARN_DAYS away."""
     try:
-        expires = date.fromisoformat(value.strip()[:10])
+        expires = value if isinstance(value, date) else date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise CheckFailed(f"secret_expires = \"{value}\" không phải ngày hợp lệ",
                           "Ghi ngày hết hạn theo dạng năm-tháng-ngày, ví dụ secret_expires = \"2027-06-30\".") from None

@@ -15,6 +15,7 @@ from intake.doctor import (Check, CheckFailed, Status, Step, check_free_space, c
 from intake.doctor_advice import (CAUSE_DETAIL, GUIDE, cause_detail, detect_provider, greeting_problem,
                                   network_problem, send_refused_advice, signin_advice)
 from intake.doctor_cli import report_lines
+from intake.config import OAuth2Settings
 from settings import Settings, parse_settings
 
 # Every cause of the oauth contract, and a word of the action each line must name.
@@ -138,6 +139,7 @@ def test_steps_after_a_failure_are_skipped_with_the_first_reason() -> None:
 def test_secret_expiry(tmp_path: Path) -> None:
     today = date(2026, 12, 2)
     assert check_secret_expiry("2027-06-30", today) == "còn hạn đến ngày 30/06/2027 (còn 210 ngày)"
+    assert check_secret_expiry(date(2027, 6, 30), today) == "còn hạn đến ngày 30/06/2027 (còn 210 ngày)"
     for value, detail in [("2026-12-20", "sẽ hết hạn ngày 20/12/2026 (còn 18 ngày)"),
                           ("2026-11-30", "đã hết hạn từ ngày 30/11/2026"),
                           ("30/06/2027", "không phải ngày hợp lệ")]:
@@ -147,11 +149,14 @@ def test_secret_expiry(tmp_path: Path) -> None:
 
 
 def test_oauth2_section_completeness(tmp_path: Path) -> None:
-    assert oauth2_missing(oauth_settings(tmp_path)) == []
-    assert oauth2_missing(oauth_settings(tmp_path, tenant="", client_id="")) == ["client_id", "tenant"]
-    assert oauth2_missing(oauth_settings(tmp_path, provider="generic")) == ["token_url"]
+    # Built as models, not loaded: loading may already refuse an incomplete [oauth2] section.
+    assert oauth2_missing(OAuth2Settings(tenant="moet.edu.vn", client_id="app")) == []
+    assert oauth2_missing(OAuth2Settings()) == ["client_id", "tenant"]
+    assert oauth2_missing(OAuth2Settings(provider="generic", client_id="app")) == ["token_url"]
+    incomplete = oauth_settings(tmp_path).model_copy(update={"oauth2": OAuth2Settings(client_id="app")})
     with pytest.raises(CheckFailed, match="thiếu tenant"):
-        check_oauth2(oauth_settings(tmp_path, tenant=""))
+        check_oauth2(incomplete)
+    assert check_oauth2(oauth_settings(tmp_path)) == "nhà cung cấp microsoft, luồng client_credentials, tổ chức moet.edu.vn"
 
 
 def test_client_secret_is_located_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
