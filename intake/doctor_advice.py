@@ -59,9 +59,22 @@ def _token_host(settings: Settings) -> str:
     return o.token_url or o.authority_url or TOKEN_HOST.get(o.provider, "máy chủ cấp mã")
 
 
+CONSOLE: dict[str, str] = {
+    "microsoft": "trung tâm quản trị Microsoft Entra",
+    "google": "trang Google Cloud Console",
+    "generic": "trang quản trị của nhà cung cấp đăng nhập",
+}
+
+
+def _secret_source(settings: Settings) -> str:
+    o = settings.oauth2
+    return f"tệp {o.secret_file}" if o.secret_file else f"biến môi trường {o.secret_env}"
+
+
 def signin_advice(cause: str, section: Section, settings: Settings, provider: str | None = None) -> str:
     """One Vietnamese line saying what to do about a SignInFailed cause (codes of the contract)."""
     user, o = _user(section, settings), settings.oauth2
+    console = CONSOLE.get(o.provider, CONSOLE["generic"])
     if cause == "password_refused" and provider in PROVIDER_NAME:
         return no_password_advice(section, provider) + " Với Google Workspace có thể tạm dùng mật khẩu ứng dụng."
     lines = {
@@ -72,11 +85,11 @@ def signin_advice(cause: str, section: Section, settings: Settings, provider: st
                          f"đã cấp quyền cho ứng dụng, và ứng dụng có quyền IMAP.AccessAsApp, SMTP.SendAsApp "
                          f"(mục 3 và 4 của {GUIDE}).",
         "invalid_client": f"Mã ứng dụng hoặc khóa bí mật (chứng chỉ) không đúng: đối chiếu khóa client_id với mã "
-                          f"ứng dụng trong Microsoft Entra và nạp lại khóa bí mật vào biến môi trường {o.secret_env} "
-                          f"hoặc tệp secret_file (mục 3 và 9 của {GUIDE}).",
-        "secret_expired": f"Khóa bí mật của ứng dụng đã hết hạn: tạo khóa mới trong Microsoft Entra, nạp vào "
-                          f"{o.secret_env} hoặc tệp secret_file, sửa secret_expires, rồi chạy lại dhtt doctor "
-                          f"(mục 10 của {GUIDE}).",
+                          f"ứng dụng trong {console} và nạp lại khóa bí mật vào {_secret_source(settings)} "
+                          f"(mục 3 và 9 của {GUIDE}).",
+        "secret_expired": f"Khóa bí mật của ứng dụng đã hết hạn: tạo khóa mới trong {console}, nạp vào "
+                          f"{_secret_source(settings)}, sửa secret_expires, khởi động lại dịch vụ rồi chạy lại "
+                          f"dhtt doctor (mục 10 của {GUIDE}).",
         "invalid_grant": "Quyền truy cập đã lưu không còn hiệu lực (bị thu hồi, hết hạn hoặc tài khoản đã đổi "
                          "mật khẩu): chạy dhtt auth login để đăng nhập lại.",
         "consent_required": f"Quản trị viên chưa chấp thuận quyền cho ứng dụng: trong Microsoft Entra, mở ứng dụng, "
