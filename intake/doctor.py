@@ -112,7 +112,7 @@ def check_password(settings: Settings, section: Section) -> str:
     """Passes when the password's environment variable is set; never reads out its value."""
     server = settings.imap if section == "imap" else settings.smtp
     if section == "smtp" and not settings.smtp.user:
-        return "máy chủ gửi thư không yêu cầu đăng nhập (chưa đặt smtp.user)"
+        return "không cần (chưa đặt smtp.user: gửi thư không đăng nhập)"
     if settings.secret(server.password_env) is None:
         raise CheckFailed(f"biến môi trường {server.password_env} chưa có giá trị",
                           f"Đặt mật khẩu của {server.user} vào biến môi trường {server.password_env} của dịch vụ "

@@ -201,3 +201,26 @@ def test_report_prints_one_line_per_check_and_the_advice_under_failures() -> Non
         "", "Kết quả: 0 mục đạt, 1 mục lỗi, 1 mục chưa kiểm tra. Khắc phục các mục ✗ theo hướng dẫn rồi chạy "
             "lại dhtt doctor.",
     ]
+
+
+# The [oauth2] keys agreed with the oauth branch (its model may add more of its own).
+CONTRACT_KEYS = ("provider", "flow", "tenant", "client_id", "scopes", "token_url", "authority_url", "secret_env",
+                 "secret_file", "certificate_file", "secret_expires", "token_file")
+
+
+def test_the_guide_has_every_key_and_every_section_the_advice_names() -> None:
+    """The advice sends staff to numbered sections of the guide; the guide and the README must hold
+    them, and every [oauth2] key of the configuration."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    guide = (root / GUIDE).read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    advice_sources = "".join((root / "intake" / name).read_text(encoding="utf-8")
+                             for name in ("doctor.py", "doctor_advice.py"))
+    for number in sorted(set(re.findall(r"mục (\d+)", advice_sources))):
+        assert re.search(rf"^## {number}\. ", guide, re.M), f"section {number} missing from the guide"
+    for key in CONTRACT_KEYS:
+        assert f"`{key}`" in guide and f"`oauth2.{key}`" in readme, key
+    for key in ("auth", "sasl_mechanism"):
+        assert f"`{key}`" in guide and f"imap.{key}" in readme

@@ -296,3 +296,13 @@ def test_smtp_password_against_an_xoauth2_only_relay(imap_account: ImapAccount, 
     assert 'auth = "oauth2" trong mục [smtp]' in checks["smtp.mechanisms"].advice
     assert checks["smtp.send"].status is Status.skipped
     assert relay.messages == []
+
+
+def test_configuration_that_cannot_be_loaded_exits_2(tmp_path: Path) -> None:
+    """GIVEN a config.toml with a wrong key WHEN `dhtt doctor` runs THEN one ✗ line names the key and
+    the exit status is 2, as for every other command."""
+    config = tmp_path / "config.toml"
+    config.write_text("[imap]\nport = 99999\n", encoding="utf-8")
+    result = run_cli(config, "")
+    assert result.returncode == 2
+    assert "✗ Tệp cấu hình: không đọc được: config error: imap.port" in result.stdout
