@@ -260,7 +260,8 @@ def storage_steps(settings: Settings) -> list[Step]:
 def run_doctor(settings: Settings, config: Path, send_test: str | None = None) -> list[Check]:
     """Every check, in order; the mail servers' connections are closed before returning."""
     from intake.doctor_db import database_steps
-    from intake.doctor_mail import ImapProbe, SmtpProbe
+    from intake.doctor_imap import ImapProbe
+    from intake.doctor_smtp import SmtpProbe
 
     imap, smtp = ImapProbe(settings), SmtpProbe(settings, send_test)
     try:
