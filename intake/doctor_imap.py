@@ -101,7 +101,7 @@ class ImapProbe:
             if s.auth == "password" and s.security == "none" and self.client.has_capability("LOGINDISABLED"):
                 raise CheckFailed("máy chủ chỉ nhận mật khẩu qua kết nối mã hóa",
                                   f"Bật mã hóa trong mục [imap]: {PORTS['imap']}.")
-            return f"máy chủ nhận: {shown}"
+            return shown
         if s.auth == "password":
             raise CheckFailed(f"máy chủ không nhận đăng nhập bằng mật khẩu (chỉ nhận: {shown})",
                               no_password_advice("imap", self.provider))

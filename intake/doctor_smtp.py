@@ -109,7 +109,7 @@ class SmtpProbe:
         shown = ", ".join(sorted(offered)) or "không nêu cách nào"
         wanted = PASSWORD_MECHANISMS if s.auth == "password" else {"XOAUTH2"}
         if offered & wanted:
-            return f"máy chủ nhận: {shown}"
+            return shown
         if not offered:
             raise CheckFailed("máy chủ không nhận đăng nhập trên kết nối này",
                               "Nếu máy chủ không yêu cầu đăng nhập, bỏ khóa user trong mục [smtp]; nếu có, "

@@ -216,8 +216,7 @@ def test_the_guide_has_every_key_and_every_section_the_advice_names() -> None:
     root = Path(__file__).resolve().parents[2]
     guide = (root / GUIDE).read_text(encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8")
-    advice_sources = "".join((root / "intake" / name).read_text(encoding="utf-8")
-                             for name in ("doctor.py", "doctor_advice.py"))
+    advice_sources = "".join(path.read_text(encoding="utf-8") for path in (root / "intake").glob("doctor*.py"))
     for number in sorted(set(re.findall(r"mục (\d+)", advice_sources))):
         assert re.search(rf"^## {number}\. ", guide, re.M), f"section {number} missing from the guide"
     for key in CONTRACT_KEYS:
