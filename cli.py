@@ -311,6 +311,15 @@ def _mount_web() -> None:
 _mount_web()
 
 
+def _mount_doctor() -> None:
+    import intake.doctor_cli
+
+    app.registered_commands.extend(intake.doctor_cli.app.registered_commands)  # dhtt doctor
+
+
+_mount_doctor()
+
+
 def main() -> None:
     cli_text.localise(typer.main.get_command(app))()
 

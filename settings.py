@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from intake.config import ImapSettings, IntakeSettings, SmtpSettings
+from intake.config import ImapSettings, IntakeSettings, OAuth2Settings, SmtpSettings
 from intake.quota import QuotaRules
 from reports.config import ReportSettings
 from web.config import WebSettings
@@ -25,6 +25,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     imap: ImapSettings = Field(default_factory=ImapSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    oauth2: OAuth2Settings = Field(default_factory=OAuth2Settings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)

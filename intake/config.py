@@ -16,8 +16,10 @@ class ImapSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=993, ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "tls"
-    user: str = "phongcntt.soninhbinh@moet.edu.vn"
+    auth: Literal["password", "oauth2"] = "password"
+    user: str = "phongcntt.soninhbinh@moet.edu.vn"  # with oauth2: the mailbox acted as (XOAUTH2 user=)
     password_env: str = "DHTT_IMAP_PASSWORD"
+    sasl_mechanism: Literal["xoauth2", "oauthbearer"] = "xoauth2"  # oauth2 only
     inbox: str = "INBOX"
     processed_folder: str = "DHTT/Processed"
     quarantine_folder: str = "DHTT/Quarantine"
@@ -36,11 +38,31 @@ class SmtpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "starttls"
-    user: str | None = None
+    auth: Literal["password", "oauth2"] = "password"  # oauth2: SMTP AUTH XOAUTH2
+    user: str | None = None  # with oauth2: the mailbox acted as
     password_env: str = "DHTT_SMTP_PASSWORD"
     sender: str = "phongcntt.soninhbinh@moet.edu.vn"
     sender_name: str = "Sở Giáo dục và Đào tạo Ninh Bình"
     timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class OAuth2Settings(BaseModel):
+    """OAuth2 sign-in, read only when imap.auth or smtp.auth is "oauth2". Secrets never live here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: Literal["microsoft", "google", "generic"] = "microsoft"
+    flow: Literal["client_credentials", "device_code", "authorization_code", "refresh_token"] = "client_credentials"
+    tenant: str = ""  # microsoft: tenant id or domain (e.g. "moet.edu.vn")
+    client_id: str = ""
+    scopes: list[str] = Field(default_factory=list)  # empty: the provider's defaults for the flow
+    token_url: str = ""  # generic: the token endpoint; others: optional override
+    authority_url: str = ""  # microsoft: optional override of https://login.microsoftonline.com
+    secret_env: str = "DHTT_OAUTH2_CLIENT_SECRET"  # environment variable holding the client secret, or
+    secret_file: str = ""  # a file holding it
+    certificate_file: str = ""  # microsoft app-only with a certificate: PEM, private key and certificate
+    secret_expires: str = ""  # optional ISO date; admins are warned ahead of it
+    token_file: str = "var/oauth2/grant.json"  # the stored refresh token / grant
 
 
 class IntakeSettings(BaseModel):
