@@ -46,7 +46,8 @@ def doctor(config: Path = CONFIG_OPTION,
     try:
         settings = load_settings(config)
     except ConfigError as err:
-        typer.echo(f"Cấu hình\n  ✗ Tệp cấu hình: không đọc được: {err}\n"
+        problem = str(err).removeprefix("lỗi cấu hình: ")
+        typer.echo(f"Cấu hình\n  ✗ Tệp cấu hình: không đọc được: {problem}\n"
                    f"      → Sửa khóa được nêu trong dòng trên (xem config.toml mẫu đi kèm phần mềm) rồi chạy lại.")
         raise typer.Exit(2) from None
     checks = run_doctor(settings, config, send_test)

@@ -305,4 +305,4 @@ def test_configuration_that_cannot_be_loaded_exits_2(tmp_path: Path) -> None:
     config.write_text("[imap]\nport = 99999\n", encoding="utf-8")
     result = run_cli(config, "")
     assert result.returncode == 2
-    assert "✗ Tệp cấu hình: không đọc được: config error: imap.port" in result.stdout
+    assert "✗ Tệp cấu hình: không đọc được: imap.port: phải nhỏ hơn hoặc bằng 65535" in result.stdout
