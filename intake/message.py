@@ -128,6 +128,13 @@ def _address(value: str) -> tuple[str, str]:
     return decode_header_text(found[0].display_name), addr
 
 
+def _sender(msg: EmailMessage) -> tuple[str, str]:
+    """The From address, provided there is exactly one From header: with two, we and the receiving
+    server's DMARC check might each read a different one."""
+    values = msg.get_all("from", [])
+    return _address(str(values[0])) if len(values) == 1 else ("", "")
+
+
 class _Walker:
     """Collects bodies, attachments and nested mails from one MIME tree."""
 
@@ -195,7 +202,7 @@ def _date(msg: EmailMessage) -> datetime | None:
 def parse_email(msg: EmailMessage) -> InboundMessage:
     """An InboundMessage from an already-parsed email tree (the top mail or a forwarded one)."""
     parsed = mailparser.MailParser(msg)
-    name, sender = _address(str(msg.get("from", "")))
+    name, sender = _sender(msg)
     walker = _Walker()
     walker.walk(msg)
     headers = _headers(msg)
@@ -223,7 +230,7 @@ def parse_headers(data: bytes) -> tuple[str, str, str]:
     """(Message-ID, sender address, subject) from the header block only: what recording needs."""
     head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
     return ((_message_ids(str(head.get("message-id", ""))) or [""])[0],
-            _address(str(head.get("from", "")))[1], decode_header_text(head.get("subject")))
+            _sender(head)[1], decode_header_text(head.get("subject")))
 
 
 def parse_message(data: bytes) -> InboundMessage:

@@ -95,6 +95,12 @@ def test_one_well_formed_address_is_the_unit(from_header: str) -> None:
     assert (decision.outcome, decision.unit_code, decision.reply) == (Outcome.accepted, "THPT-LVT", ReplyKind.ack)
 
 
+def test_two_from_headers_are_an_unknown_sender() -> None:
+    data = restamp(nomination(), above=["From: evil@attacker.example"])
+    assert parse_message(data).sender == ""
+    assert decided(data).reply == ReplyKind.none
+
+
 def test_a_quoted_unit_address_as_display_name_is_the_real_address_behind_it() -> None:
     decision = decided(restamp(nomination(), from_header=f'"{SCHOOL}" <evil@attacker.example>'))
     assert decision.unit_code is None and decision.sender == "evil@attacker.example"
