@@ -81,7 +81,6 @@ class PipelineSettings(BaseModel):
     max_replies_per_day: int = 30  # to one address, whatever the mail: the last stop of any loop
     authserv_ids: list[str] = Field(default_factory=list)  # our receiving server's; empty: the topmost header
 
-
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
