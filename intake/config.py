@@ -65,7 +65,7 @@ class IntakeSettings(BaseModel):
     reader_processes: int = Field(default=1, ge=0, le=8)  # 0: read mail in the worker process itself
     reader_memory_mb: int = Field(default=2048, ge=256)  # address-space limit of a reader process
     # sender authentication and reply caps
-    max_replies_per_day: int = Field(default=30, ge=1)  # to one address, any mail: the last stop of a loop
+    max_replies_per_day: int = Field(default=300, ge=1)  # to one address, any mail: the last stop of a loop
     authserv_id: list[str] = Field(default_factory=list)  # our receiving server's; empty: the topmost header
 
     @field_validator("authserv_id", mode="before")

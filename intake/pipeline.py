@@ -78,7 +78,7 @@ class PipelineSettings(BaseModel):
     message_id_domain: str = "dhtt.soninhbinh.local"  # the domain of our own replies' Message-IDs
     max_message_bytes: int = 50 * 1024 * 1024
     max_attachments: int = 50
-    max_replies_per_day: int = 30  # to one address, whatever the mail: the last stop of any loop
+    max_replies_per_day: int = 300  # to one address, whatever the mail: the last stop of any loop
     authserv_ids: list[str] = Field(default_factory=list)  # our receiving server's; empty: the topmost header
 
     @property
