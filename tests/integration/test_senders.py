@@ -35,16 +35,19 @@ def _message_id(data: bytes) -> str:
 
 def test_a_forged_unit_gets_no_reply_and_the_next_unit_mail_is_answered(  # type: ignore[no-untyped-def]
         dovecot, imap_account, smtp_sink, tmp_path: Path, monkeypatch) -> None:
-    """GIVEN a mail "from" a registered school that our server found failing DMARC, then a school's
-    real mail WHEN the worker reads the mailbox THEN the forged one waits for staff, unanswered, with
-    a reason they can read, and the real one is acknowledged."""
+    """GIVEN a mail "from" a registered school that our server found failing DMARC, one whose From
+    hides another address behind the school's, then a school's real mail WHEN the worker reads the
+    mailbox THEN the first two wait for staff, unanswered, with a reason they can read, and the real
+    one is acknowledged."""
     monkeypatch.setenv("DHTT_TEST_IMAP_PASSWORD", imap_account.password)
     forged = _mail(SCHOOL, 1, "Trường THPT chuyên Lương Văn Tụy", [FAILED])
+    smuggled = restamp(_mail(SCHOOL, 3, "Trường THPT chuyên Lương Văn Tụy", [PASSED]),
+                       from_header=f"{SCHOOL} <evil@attacker.example>")
     real = _mail(OTHER, 2, "Trường THPT Kim Sơn B", [PASSED])
-    for data in (forged, real):
+    for data in (forged, smuggled, real):
         dovecot.append(imap_account.user, imap_account.password, "INBOX", data, WHEN)
     worker = make_worker(make_settings(imap_account, smtp_sink, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path))
-    assert worker.run_once() == 2
+    assert worker.run_once() == 3
     [reply] = [email.message_from_bytes(m.data, policy=email.policy.default) for m in smtp_sink.messages]
     assert str(reply["In-Reply-To"]) == _message_id(real) and str(reply["To"]) == OTHER
     with session(worker.engine) as db:
@@ -52,6 +55,9 @@ def test_a_forged_unit_gets_no_reply_and_the_next_unit_mail_is_answered(  # type
     assert (row.outcome, row.unit_code, row.reply_kind) == ("needs_review", None, "none")
     [reason] = [r for r in json.loads(row.reasons or "[]") if r["code"] == "unknown_sender"]
     assert "KHÔNG ĐẠT" in reason["detail"] and row.auth_results and "dmarc=fail" in row.auth_results
+    with session(worker.engine) as db:
+        row = db.exec(select(Message).where(Message.message_id == _message_id(smuggled))).one()
+    assert (row.outcome, row.unit_code, row.reply_kind, row.sender) == ("needs_review", None, "none", "")
 
 
 def test_a_robot_quoting_our_reference_without_threading_headers_is_capped(tmp_path: Path, smtp_sink) -> None:  # type: ignore[no-untyped-def]
