@@ -15,6 +15,7 @@ from typing import Any
 
 import mailparser
 
+from intake.authentication import MAX_HEADER
 from intake.filenames import clean_filename
 from intake.models import Attachment, InboundMessage
 from intake.spool import sha256_hex
@@ -180,7 +181,7 @@ def _auth_results(msg: EmailMessage) -> list[str]:
     """Every Authentication-Results header, topmost first, unfolded; which one counts is the
     pipeline's choice (only our own receiving server's)."""
     values = msg.get_all("authentication-results", [])[:_MAX_AUTH_RESULTS]
-    return [" ".join(_header_str(v)[:8192].split()) for v in values]
+    return [" ".join(_header_str(v)[:MAX_HEADER].split()) for v in values]
 
 
 def _headers(msg: EmailMessage) -> dict[str, str]:
