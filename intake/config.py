@@ -86,6 +86,14 @@ class IntakeSettings(BaseModel):
     max_replies_per_hour: int = Field(default=5, ge=1)  # to one address answering our own mail
     reader_processes: int = Field(default=1, ge=0, le=8)  # 0: read mail in the worker process itself
     reader_memory_mb: int = Field(default=2048, ge=256)  # address-space limit of a reader process
+    # sender authentication and reply caps
+    max_replies_per_day: int = Field(default=300, ge=1)  # to one address, any mail: the last stop of a loop
+    authserv_id: list[str] = Field(default_factory=list)  # our receiving server's; empty: the topmost header
+
+    @field_validator("authserv_id", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("own_addresses", "admins", "staff")
     @classmethod

@@ -58,10 +58,20 @@ class StoreHistory:
                                quarter=sub.quarter, status=sub.status, messages=earlier)
 
     def replies_last_hour(self, address: str) -> int:
-        since = datetime.now(UTC) - timedelta(hours=1)
+        return self._replies_since(address, timedelta(hours=1))
+
+    def replies_last_day(self, address: str) -> int:
+        return self._replies_since(address, timedelta(days=1))
+
+    def _replies_since(self, address: str, span: timedelta) -> int:
+        """Every mail we queued to `address` (replies, reminders, anything) in the last `span`."""
+        wanted = address.strip().lower()
+        if not wanted:
+            return 0
+        since = datetime.now(UTC) - span
         rows = self.db.exec(select(Reply.recipients).where(
-            Reply.created_at >= since, col(Reply.kind).in_(("ack", "rejection", "pending")))).all()
-        return sum(1 for recipients in rows if address in recipients.split(";"))
+            Reply.created_at >= since, col(Reply.recipients).icontains(wanted, autoescape=True))).all()
+        return sum(1 for recipients in rows if wanted in recipients.lower().split(";"))
 
     def active_nominees(self, unit_code: str, quarter: str) -> list[PriorNominee]:
         rows = self.db.exec(select(Nominee).where(

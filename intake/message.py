@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.errors
 import email.header
 import email.parser
 import email.policy
@@ -14,11 +15,18 @@ from typing import Any
 
 import mailparser
 
+from intake.authentication import MAX_HEADER
 from intake.filenames import clean_filename
 from intake.models import Attachment, InboundMessage
 from intake.spool import sha256_hex
 
 _MSGID = re.compile(r"<[^<>\s]+>")
+# An address people and servers agree on: dot-atom local part, a host name with at least one dot.
+_ADDR_SPEC = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                        r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
+_QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_MAX_FROM = 2048  # characters of a From header; a longer one is not a person's mail client
+_MAX_AUTH_RESULTS = 32  # Authentication-Results headers kept; ours is the topmost
 _SCREEN_HEADERS = (
     "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe",
     "return-path", "authentication-results", "x-failed-recipients", "in-reply-to", "references",
@@ -89,9 +97,43 @@ def _part_filename(part: EmailMessage) -> str | None:
     return decode_header_text(raw) if raw else None
 
 
+def _flat_comments(text: str) -> bool:
+    """Parentheses balanced and not nested: `unit@x)<evil@y>` hides in a stray one, and the stdlib
+    parser recurses once per nested level. A bounce's `MAILER-DAEMON@x (Mail Delivery System)` passes."""
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth not in (0, 1):
+            return False
+    return depth == 0
+
+
 def _address(value: str) -> tuple[str, str]:
-    name, addr = email.utils.parseaddr(_unmangle(value or ""))
-    return decode_header_text(name), addr.strip().lower()
+    """(display name, lower-cased address) of a From header holding exactly one well-formed address;
+    ("", "") for anything else: a malformed header must never read as someone's address."""
+    text = " ".join(_unmangle(value or "").split())
+    if len(text) > _MAX_FROM or not _flat_comments(_QUOTED_STRING.sub('""', text)):
+        return "", ""
+    try:
+        header = email.policy.default.header_factory("from", text)
+    except (email.errors.HeaderParseError, IndexError, AttributeError, TypeError, ValueError, RecursionError):
+        return "", ""  # the stdlib's header parser fails on some junk instead of recording a defect
+    found = list(header.addresses)
+    if header.defects or len(found) != 1 or any(g.display_name is not None for g in header.groups):
+        return "", ""
+    addr = found[0].addr_spec.lower()
+    # Two parsers must agree (the old one is what a malformed header used to fool): Python 3.11.7's
+    # getaddresses has no strict mode yet, so the agreement is checked here.
+    if not _ADDR_SPEC.fullmatch(addr) or [a.lower() for _, a in email.utils.getaddresses([text])] != [addr]:
+        return "", ""
+    return decode_header_text(found[0].display_name), addr
+
+
+def _sender(msg: EmailMessage) -> tuple[str, str]:
+    """The From address, provided there is exactly one From header: with two, we and the receiving
+    server's DMARC check might each read a different one."""
+    values = msg.get_all("from", [])
+    return _address(str(values[0])) if len(values) == 1 else ("", "")
 
 
 class _Walker:
@@ -135,6 +177,13 @@ class _Walker:
         ))
 
 
+def _auth_results(msg: EmailMessage) -> list[str]:
+    """Every Authentication-Results header, topmost first, unfolded; which one counts is the
+    pipeline's choice (only our own receiving server's)."""
+    values = msg.get_all("authentication-results", [])[:_MAX_AUTH_RESULTS]
+    return [" ".join(_header_str(v)[:MAX_HEADER].split()) for v in values]
+
+
 def _headers(msg: EmailMessage) -> dict[str, str]:
     found: dict[str, str] = {}
     for key in _SCREEN_HEADERS:
@@ -154,7 +203,7 @@ def _date(msg: EmailMessage) -> datetime | None:
 def parse_email(msg: EmailMessage) -> InboundMessage:
     """An InboundMessage from an already-parsed email tree (the top mail or a forwarded one)."""
     parsed = mailparser.MailParser(msg)
-    name, sender = _address(str(msg.get("from", "")))
+    name, sender = _sender(msg)
     walker = _Walker()
     walker.walk(msg)
     headers = _headers(msg)
@@ -168,6 +217,7 @@ def parse_email(msg: EmailMessage) -> InboundMessage:
         in_reply_to=_message_ids(headers.get("in-reply-to", "")),
         references=_message_ids(headers.get("references", "")),
         headers=headers,
+        auth_results=_auth_results(msg),
         content_type=msg.get_content_type(),
         text="\n\n".join(walker.text) or None,
         html="\n".join(walker.html) or None,
@@ -181,7 +231,7 @@ def parse_headers(data: bytes) -> tuple[str, str, str]:
     """(Message-ID, sender address, subject) from the header block only: what recording needs."""
     head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
     return ((_message_ids(str(head.get("message-id", ""))) or [""])[0],
-            _address(str(head.get("from", "")))[1], decode_header_text(head.get("subject")))
+            _sender(head)[1], decode_header_text(head.get("subject")))
 
 
 def parse_message(data: bytes) -> InboundMessage:

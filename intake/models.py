@@ -59,6 +59,7 @@ class InboundMessage(BaseModel):
     in_reply_to: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
     headers: dict[str, str] = Field(default_factory=dict)  # lower-case name → first value
+    auth_results: list[str] = Field(default_factory=list)  # every Authentication-Results, topmost first
     content_type: str = ""
     text: str | None = None
     html: str | None = None

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from intake import wording
 from intake.analysis import Analysis, AnalysisLimits, analyse
+from intake.authentication import Authentication, Verdict, authenticate, trusted_results
 from intake.nominations import check_drafts, merge_drafts
 from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
 from intake.quarters import is_late, quarter_of
@@ -56,6 +58,7 @@ class History(Protocol):
     def thread_of(self, msg: InboundMessage) -> PriorSubmission | None: ...
     def active_nominees(self, unit_code: str, quarter: str) -> list[PriorNominee]: ...
     def replies_last_hour(self, address: str) -> int: ...
+    def replies_last_day(self, address: str) -> int: ...
 
 
 class Overrides(BaseModel):
@@ -75,16 +78,33 @@ class PipelineSettings(BaseModel):
     message_id_domain: str = "dhtt.soninhbinh.local"  # the domain of our own replies' Message-IDs
     max_message_bytes: int = 50 * 1024 * 1024
     max_attachments: int = 50
+    max_replies_per_day: int = 300  # to one address, whatever the mail: the last stop of any loop
+    authserv_ids: list[str] = Field(default_factory=list)  # our receiving server's; empty: the topmost header
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
 
-def effective_message(msg: InboundMessage, units: UnitDirectory) -> tuple[InboundMessage, str | None]:
-    """A Sở office forwarding a unit's mail: the unit's inner mail is the submission."""
+# What lets a registered address speak as its unit: a pass, or no verdict at all from our server
+# (a server that adds no Authentication-Results, or a mail imported from a file).
+VOUCHED = frozenset({Verdict.passed, Verdict.absent})
+
+
+def sender_authentication(msg: InboundMessage, authserv_ids: list[str]) -> Authentication:
+    """Our receiving server's verdict on the From domain; a header lower down, which may have come
+    with the mail itself, never counts."""
+    return authenticate(msg.sender, trusted_results(msg.auth_results, authserv_ids))
+
+
+def effective_message(msg: InboundMessage, units: UnitDirectory,
+                      auth: Authentication | None = None) -> tuple[InboundMessage, str | None]:
+    """A Sở office forwarding a unit's mail: the unit's inner mail is the submission, provided the
+    office's own mail is vouched for (`auth`, else the topmost Authentication-Results)."""
     outer = units.by_address(msg.sender)
     if outer is None or outer.kind != UnitKind.phong_thuoc_so:
+        return msg, None
+    if (auth or sender_authentication(msg, [])).verdict not in VOUCHED:
         return msg, None
     for inner in msg.forwarded:
         if units.by_address(inner.sender) is not None:
@@ -146,19 +166,18 @@ def _accept(nominations: list[Nomination], reasons: list[Reason], unit: UnitInfo
                     unit_code=unit.code, quarter=quarter, reply=ReplyKind.ack, replaces=replaces, quota=status)
 
 
-def sender_unit(msg: InboundMessage, units: UnitDirectory, overrides: Overrides) -> tuple[UnitInfo | None, list[Reason]]:
-    """The unit a mail speaks for: staff's choice, else the registered address, unless DMARC failed."""
+def sender_unit(msg: InboundMessage, units: UnitDirectory, overrides: Overrides,
+                auth: Authentication) -> tuple[UnitInfo | None, list[Reason]]:
+    """The unit a mail speaks for: staff's choice, else the registered address when our server
+    vouches for it (`auth`); otherwise none, with the reason staff read."""
     if overrides.unit_code:
         return units.by_code(overrides.unit_code), []
-    unit = units.by_address(msg.sender)
-    verdict = _DMARC.search(msg.headers.get("authentication-results", ""))
-    if unit is not None and verdict and verdict.group(1).lower() in ("fail", "reject", "quarantine"):
-        # A registered address that fails DMARC may be forged: treat it like an unknown sender.
-        return None, [Reason(code=ReasonCode.unknown_sender, detail=f"dmarc={verdict.group(1)}")]
-    return unit, []
-
-
-_DMARC = re.compile(r"\bdmarc=(\w+)", re.I)
+    if not msg.sender:
+        return None, [Reason(code=ReasonCode.unknown_sender, detail=wording.MALFORMED_FROM)]
+    if auth.verdict not in VOUCHED:
+        # A forged From looks exactly like this: whoever it names, the mail is an unknown sender's.
+        return None, [Reason(code=ReasonCode.unknown_sender, detail=wording.authentication_text(auth))]
+    return units.by_address(msg.sender), []
 
 
 def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, history: History,
@@ -175,14 +194,18 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
     prior = history.duplicate_of(msg)
     if prior is not None:
         return _duplicate(prior, msg.sender)
-    inner, forwarded_by = effective_message(msg, units)
-    unit, doubts = sender_unit(inner, units, overrides)
+    auth = sender_authentication(msg, settings.authserv_ids)
+    inner, forwarded_by = effective_message(msg, units, auth)
+    unit, doubts = sender_unit(inner, units, overrides, auth)
+    if analysis is not None and settings.authserv_ids and effective_message(msg, units)[0] is not inner:
+        analysis = None  # read ahead for the other mail of the forward (the reader knows no authserv-id)
     oversized = _over_limits(msg, settings)
     if oversized is not None:
-        return Decision(outcome=Outcome.rejected if unit else Outcome.needs_review, reasons=doubts + [oversized],
-                        unit_code=unit.code if unit else None, quarter=quarter_of(received_at, settings.tz),
-                        reply=ReplyKind.rejection if unit else ReplyKind.none, sender=inner.sender,
-                        forwarded_by=forwarded_by)
+        return _answer_policy(Decision(
+            outcome=Outcome.rejected if unit else Outcome.needs_review, reasons=doubts + [oversized],
+            unit_code=unit.code if unit else None, quarter=quarter_of(received_at, settings.tz),
+            reply=ReplyKind.rejection if unit else ReplyKind.none, sender=inner.sender,
+            forwarded_by=forwarded_by), msg, auth, history, settings)
     analysis = analysis or analyse(inner, settings.limits)
     if analysis.bomb is not None and not overrides.released:
         return Decision(outcome=Outcome.quarantined, reasons=[analysis.bomb], sender=inner.sender,
@@ -194,11 +217,11 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
     nominations, problems = check_drafts(analysis)
     reasons = analysis.reasons + problems + ([Reason(code=ReasonCode.late)] if late else [])
     decision = _route(nominations, doubts + reasons, unit, quarter, history, thread, settings, analysis)
-    decision = _limit_replies(decision, inner, history, settings)
-    return decision.model_copy(update={
+    decision = decision.model_copy(update={
         "late": late, "sender": inner.sender, "forwarded_by": forwarded_by,
         "thread_of": thread.id if thread else None,
     })
+    return _answer_policy(decision, msg, auth, history, settings)
 
 
 def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | None:
@@ -213,22 +236,41 @@ def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | No
 
 
 def _answers_us(msg: InboundMessage, settings: PipelineSettings) -> bool:
-    suffix = f"@{settings.message_id_domain}>"
-    return any(mid.endswith(suffix) for mid in msg.in_reply_to + msg.references)
+    """A mail answering ours: threaded on one of our Message-IDs, or quoting our reference in its
+    subject (a robot may drop the threading headers but keeps "Re: [DHTT-2024Q2-0001] …")."""
+    suffix = f"@{settings.message_id_domain}>".lower()
+    if any(mid.lower().endswith(suffix) for mid in msg.in_reply_to + msg.references):
+        return True
+    ours = re.compile(rf"\[{re.escape(settings.reference_prefix)}-\d{{4}}Q[1-4]-\d{{4,}}\]", re.IGNORECASE)
+    return ours.search(msg.subject) is not None
+
+
+def _answer_policy(decision: Decision, msg: InboundMessage, auth: Authentication, history: History,
+                   settings: PipelineSettings) -> Decision:
+    """No reply to a sender that failed authentication at our server (it is most likely forged:
+    answering would mail a stranger: backscatter), nor to a From we could not read; then the caps."""
+    if decision.reply == ReplyKind.none:
+        return decision
+    if auth.verdict == Verdict.failed or not decision.sender:
+        return decision.model_copy(update={"reply": ReplyKind.none})
+    return _limit_replies(decision, msg, history, settings)
 
 
 def _limit_replies(decision: Decision, msg: InboundMessage, history: History,
                    settings: PipelineSettings) -> Decision:
-    """No answer to an address already answered too often this hour: two robots must not loop.
-
-    Only mail that answers one of our own messages counts towards a loop, so a unit sending many
-    nominations in one hour is still acknowledged each time.
-    """
-    if decision.reply == ReplyKind.none or not _answers_us(msg, settings):
+    """No answer beyond the caps, counted over every reply sent to the address, whatever the
+    threading headers say: per day for any mail; per hour for mail that answers ours (two robots
+    answering each other), so a unit sending several separate nominations in an hour is still
+    acknowledged each time."""
+    sent_today = history.replies_last_day(decision.sender)
+    if sent_today >= settings.max_replies_per_day:
+        detail = wording.reply_cap_text(sent_today, settings.max_replies_per_day, per_day=True)
+    elif _answers_us(msg, settings) and (
+            sent_hour := history.replies_last_hour(decision.sender)) >= settings.max_replies_per_hour:
+        detail = wording.reply_cap_text(sent_hour, settings.max_replies_per_hour, per_day=False)
+    else:
         return decision
-    if history.replies_last_hour(msg.sender) < settings.max_replies_per_hour:
-        return decision
-    reason = Reason(code=ReasonCode.auto_reply, detail="reply limit per hour reached; not answered")
+    reason = Reason(code=ReasonCode.auto_reply, detail=detail)
     return decision.model_copy(update={"reply": ReplyKind.none, "reasons": decision.reasons + [reason]})
 
 

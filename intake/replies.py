@@ -51,6 +51,7 @@ _POLICY = policy.compat32.clone(linesep="\r\n", max_line_length=None)
 _UTF8_B64 = Charset("utf-8")
 _UTF8_B64.body_encoding = BASE64  # encoded in C; quoted-printable is pure Python and slow
 _MSGID = re.compile(r"<[^<>\s]+>")
+_PLAIN_MSGID = re.compile(r"<[A-Za-z0-9._%+=$#-]{1,120}@[A-Za-z0-9.-]{1,120}>")  # no room for a link
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|fw|fwd|tl|tr|aw|sv|trả\s+lời|chuyển\s+tiếp)\s*(?:\[\d+\])?\s*:"
@@ -298,12 +299,31 @@ def build_reply(decision: Decision, original: InboundMessage, *, key: str, refer
         "problems": _problems(reasons, skip),
         "quota": _quota(quota), "numerals": ("", "I", "II", "III", "IV", "V"),
     }
+    if kind == ReplyKind.pending and decision.unit_code is None:
+        return _stranger_pending(context, recipient, original, key, reference, settings)
     text, html = _render(kind, context)
     in_reply_to, references = thread_ids(original)
     return OutgoingReply(
         message_id=message_id(kind, key, settings), kind=kind.value, to=[recipient],
         subject=reply_subject(kind, original.subject, reference), text=text, html=html,
         in_reply_to=in_reply_to, references=references,
+    )
+
+
+def _stranger_pending(context: dict[str, Any], recipient: str, original: InboundMessage, key: str,
+                      reference: str | None, settings: ReplySettings) -> OutgoingReply:
+    """The "pending" letter to an address we do not know (or could not authenticate): our fixed
+    subject and text only. Nothing the sender wrote is quoted (subject, names, summaries, file names,
+    links, display name), so a forged From cannot turn the Sở's mailbox into a relay for its text."""
+    fixed = context | {"addressee": "Quý đơn vị", "subject": "", "sender": "", "late": False,
+                       "unknown_sender": True, "exemplars": [], "problems": [], "quota": None}
+    text, html = _render(ReplyKind.pending.value, fixed)
+    # Threaded on their Message-ID only when it is a plain id (it also shows which mail is answered).
+    own = original.message_id if _PLAIN_MSGID.fullmatch(original.message_id or "") else None
+    return OutgoingReply(
+        message_id=message_id(ReplyKind.pending.value, key, settings), kind=ReplyKind.pending.value,
+        to=[recipient], subject=reply_subject(ReplyKind.pending, "", reference), text=text, html=html,
+        in_reply_to=own, references=[own] if own else [],
     )
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from intake.authentication import Authentication, Verdict
 from intake.models import Outcome
 from intake.quarters import split_quarter
 from parsers.models import Category, Kind, ReasonCode, SchoolLevel
@@ -191,3 +192,43 @@ def moment_text(moment: datetime) -> str:
     """'08:30 ngày 17/09/2024 (giờ Việt Nam)' for an aware datetime; naive ones are taken as given."""
     local = moment.astimezone(VIETNAM) if moment.tzinfo else moment
     return local.strftime("%H:%M ngày %d/%m/%Y") + (" (giờ Việt Nam)" if moment.tzinfo else "")
+
+
+# -- sender authentication and reply caps: the details staff read in the log and on the web --------
+MALFORMED_FROM = (
+    "Tiêu đề người gửi (From) không chứa đúng một địa chỉ thư điện tử hợp lệ (có nhiều địa chỉ, sai cú "
+    "pháp hoặc để trống): không xác định được người gửi, hệ thống không trả lời thư này.")
+
+AUTH_RESULT_TEXT: dict[str, str] = {
+    "pass": "đạt", "fail": "không đạt", "softfail": "không đạt (mức cảnh báo)",
+    "quarantine": "không đạt (chủ tên miền yêu cầu cách ly)", "reject": "không đạt (chủ tên miền yêu cầu từ chối)",
+    "none": "không có", "neutral": "không kết luận", "policy": "không đạt theo chính sách",
+    "temperror": "lỗi tạm thời khi kiểm tra", "permerror": "lỗi cấu hình của tên miền",
+    "bestguesspass": "không có bản ghi DMARC",
+}
+
+
+def _check_text(name: str, result: str | None, domain: str | None) -> str:
+    said = AUTH_RESULT_TEXT.get(result or "none", "kết quả khác")
+    return f"{name}: {said}" + (f" (tên miền {domain})" if domain and result == "pass" else "")
+
+
+def authentication_text(auth: Authentication) -> str:
+    """Why a mail is not taken for its From address, from our receiving server's verdict."""
+    checks = "; ".join([_check_text("DMARC", auth.dmarc, None), _check_text("SPF", auth.spf, auth.spf_domain),
+                        _check_text("DKIM", auth.dkim, auth.dkim_domain)])
+    domain = auth.from_domain or "không rõ"
+    if auth.verdict == Verdict.failed:
+        return (f"Máy chủ nhận thư của Sở xác thực người gửi KHÔNG ĐẠT đối với tên miền {domain} ({checks}): "
+                "địa chỉ người gửi có thể bị giả mạo, thư không được coi là của đơn vị và không được trả lời.")
+    return (f"Máy chủ nhận thư của Sở không xác thực được thư do tên miền {domain} gửi ({checks}): thư chưa "
+            "được coi là của đơn vị, chờ cán bộ xác minh.")
+
+
+def reply_cap_text(sent: int, cap: int, per_day: bool) -> str:
+    """Why a mail was not answered: the address reached the reply cap (a loop between robots)."""
+    if per_day:
+        return (f"Đã gửi {sent} thư trả lời tới địa chỉ này trong 24 giờ qua (giới hạn {cap} thư mỗi ngày): "
+                "không trả lời thêm để tránh vòng lặp thư.")
+    return (f"Thư trả lời thư của hệ thống; đã gửi {sent} thư trả lời tới địa chỉ này trong 1 giờ qua "
+            f"(giới hạn {cap} thư mỗi giờ): không trả lời thêm để tránh vòng lặp thư.")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from intake.authentication import trusted_results
 from intake.errors import OutboxUnavailable
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
@@ -47,7 +48,8 @@ class Worker:
             timezone=intake.timezone, reference_prefix=intake.reference_prefix,
             message_id_domain=intake.message_id_domain, quota=settings.quota,
             max_replies_per_hour=intake.max_replies_per_hour, max_message_bytes=intake.max_message_bytes,
-            max_attachments=intake.max_attachments)
+            max_attachments=intake.max_attachments, max_replies_per_day=intake.max_replies_per_day,
+            authserv_ids=intake.authserv_id)
         self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
                                      message_id_domain=intake.message_id_domain)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
@@ -95,7 +97,9 @@ class Worker:
 
     def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision,
               files: list[StoredFile]) -> None:
-        message.auth_results = inbound.headers.get("authentication-results")
+        # The header the decision rested on (our server's), not whichever came first in the mail.
+        trusted = trusted_results(inbound.auth_results, self.pipeline.authserv_ids)
+        message.auth_results = trusted.raw if trusted else None
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         for item in files:
             db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump()))

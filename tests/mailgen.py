@@ -51,3 +51,40 @@ def nomination_mail(index: int, sender: str, school: str, when: datetime, rng: r
     photo = b"\xff\xd8\xff\xe0" + rng.randbytes(max(padding, 1000))
     msg.add_attachment(photo, maintype="image", subtype="jpeg", filename="ảnh minh chứng.jpg")
     return msg.as_bytes()
+
+
+def restamp(data: bytes, *, above: list[str] | None = None, from_header: str | None = None,
+            subject: str | None = None) -> bytes:
+    """The mail with header lines put on top, as a receiving server adds its own, and From: or
+    Subject: replaced verbatim (raw UTF-8 allowed), so malformed values reach the parser unchanged."""
+    head, sep, body = data.partition(b"\n\n")
+    lines: list[bytes] = []
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t") and lines and lines[-1] is _DROPPED:
+            continue
+        name = line.split(b":", 1)[0].lower()
+        replace = {b"from": from_header, b"subject": subject}.get(name)
+        lines.append(_DROPPED if replace is not None else line)
+    kept = [line for line in lines if line is not _DROPPED]
+    new = [f"{h}\n".encode() for h in above or []]
+    new += [f"From: {from_header}\n".encode()] if from_header is not None else []
+    new += [f"Subject: {subject}\n".encode()] if subject is not None else []
+    return b"".join(new) + b"\n".join(kept) + sep + body
+
+
+_DROPPED = b"\0dropped"
+
+
+def forward_mail(office: str, inner: bytes, when: datetime) -> bytes:
+    """A Sở office forwarding a unit's mail as an attachment (message/rfc822)."""
+    import email
+
+    msg = EmailMessage()
+    msg["From"] = f"Chuyên viên <{office}>"
+    msg["To"] = "phongcntt.soninhbinh@moet.edu.vn"
+    msg["Subject"] = "Fwd: hồ sơ gương điển hình tiên tiến của trường"
+    msg["Date"] = format_datetime(when)
+    msg["Message-ID"] = make_msgid("fwd", domain="ninhbinh.edu.vn")
+    msg.set_content("Chuyển Phòng CNTT hồ sơ của trường gửi nhầm địa chỉ.")
+    msg.add_attachment(email.message_from_bytes(inner))
+    return msg.as_bytes()

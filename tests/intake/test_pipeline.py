@@ -34,6 +34,7 @@ class History:
     thread: PriorSubmission | None = None
     nominees: list[PriorNominee] = field(default_factory=list)
     answered: int = 0
+    answered_today: int = 0
 
     def duplicate_of(self, msg: InboundMessage) -> PriorMessage | None:
         return self.duplicate
@@ -46,6 +47,9 @@ class History:
 
     def replies_last_hour(self, address: str) -> int:
         return self.answered
+
+    def replies_last_day(self, address: str) -> int:
+        return self.answered_today
 
 
 def form(rows: dict[str, str]) -> bytes:

@@ -161,9 +161,10 @@ def test_pending_explains_verification_and_registration() -> None:
                         sender="truong.abc@gmail.com", nominations=[TEACHER],
                         reasons=[Reason(code=ReasonCode.unknown_sender)])
     reply = _reply(decision, reference="DHTT-2024Q2-0043", quota=None)
-    assert reply.subject.startswith("[DHTT-2024Q2-0043] Đã nhận, chờ xác minh: ")
+    assert reply.subject == "[DHTT-2024Q2-0043] Đã nhận, chờ xác minh"  # ours only: the sender is unknown
     assert reply.to == ["truong.abc@gmail.com"]
     assert "chờ cán bộ Sở xác minh" in reply.text and "chưa được đăng ký" in reply.text
+    assert TEACHER.name not in reply.text + reply.html and "truong.abc" not in reply.text + reply.html
     assert "Đăng ký địa chỉ thư" in reply.text
 
 
