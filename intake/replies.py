@@ -53,10 +53,14 @@ _UTF8_B64.body_encoding = BASE64  # encoded in C; quoted-printable is pure Pytho
 _MSGID = re.compile(r"<[^<>\s]+>")
 _PLAIN_MSGID = re.compile(r"<[A-Za-z0-9._%+=$#-]{1,120}@[A-Za-z0-9.-]{1,120}>")  # no room for a link
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
+# What a subject gathers on its way back and forth: reply and forward marks in several languages,
+# any short bracketed tag at the front (our reference, "[Sở GDĐT Ninh Bình]", a list's tag) and our
+# own labels, also in the shorter forms earlier versions wrote.
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|fw|fwd|tl|tr|aw|sv|trả\s+lời|chuyển\s+tiếp)\s*(?:\[\d+\])?\s*:"
-    r"|\[[A-Z]+-\d{4}Q[1-4]-\d{4,}\]"
-    r"|(?:" + "|".join(re.escape(label) for label in LABELS.values()) + r")\s*:)\s*",
+    r"|\[[^\[\]\r\n]{1,40}\]"
+    r"|(?:" + "|".join(re.escape(label) for label in LABELS.values())
+    + r"|Đã\s+tiếp\s+nhận(?:\s+hồ\s+sơ)?)\s*:)\s*",
     re.IGNORECASE,
 )
 
@@ -139,7 +143,7 @@ def write_envelope(msg: Message, settings: ReplySettings, *, to: list[str], subj
     msg["To"] = ", ".join(to)
     charset = "us-ascii" if subject.isascii() else "utf-8"
     msg["Subject"] = Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
-    msg["Date"] = format_datetime(date)
+    msg["Date"] = format_datetime(date.astimezone(wording.VIETNAM))  # the Sở's own time, +0700
     msg["Message-ID"] = _only_id(message_id)
     # RFC 3834: answers to a mail are auto-replied; mail nobody asked for is auto-generated.
     msg["Auto-Submitted"] = "auto-generated" if generated else "auto-replied"
@@ -200,11 +204,15 @@ def _exemplar(n: Nomination) -> dict[str, Any]:
     kind = wording.KIND_TEXT[n.kind]
     category = wording.CATEGORY_TEXT[n.category]
     items = [e.filename or e.url or "" for e in n.evidence if e.filename or e.url]
+    # A collective has no position: "Chức vụ: Tập thể" only repeats what "Đối tượng" says.
+    position = n.position if n.position and n.position.casefold() not in (kind.casefold(), category.casefold()) \
+        else None
     return {
         "name": n.name, "kind": kind if kind == category else f"{kind} - {category}",
-        "position": n.position, "workplace": n.workplace,
+        "position": position, "workplace": n.workplace,
         "level": wording.level_text(n.school_level) if n.school_level else None,
-        "summary": wording.excerpt(n.summary), "evidence": items[:MAX_EVIDENCE_SHOWN],
+        # Whole and line by line: the unit checks what was understood, so nothing is cut or joined.
+        "summary": wording.text_lines(n.summary), "evidence": items[:MAX_EVIDENCE_SHOWN],
         "evidence_more": max(len(items) - MAX_EVIDENCE_SHOWN, 0), "evidence_count": len(items),
     }
 
@@ -221,7 +229,8 @@ def _detail(reason: Reason) -> str | None:
         return "Cấp học còn thiếu: " + ", ".join(levels)
     if reason.code in {ReasonCode.unreadable_attachment, ReasonCode.encrypted_attachment,
                        ReasonCode.unsupported_attachment}:
-        return f"Chi tiết kỹ thuật: {reason.detail}"
+        said = wording.reading_problem_text(reason.detail)
+        return f"Cụ thể: {said}" if said else None
     return None  # e.g. resubmission: its detail is an internal key
 
 
@@ -239,7 +248,7 @@ def _problems(reasons: list[Reason], skip: set[ReasonCode]) -> list[dict[str, An
 
 
 def _quota_label(level: str) -> str:
-    return "Không phân cấp học" if level == "*" else f"Cấp học {wording.level_text(level)}"
+    return "Số gương điển hình" if level == "*" else f"Cấp học {wording.level_text(level)}"
 
 
 def _quota(quota: QuotaStatus | None) -> dict[str, Any] | None:
@@ -252,7 +261,7 @@ def _quota(quota: QuotaStatus | None) -> dict[str, Any] | None:
         "" if line.level == "*" else f" cấp học {wording.level_text(line.level)}")
         for line in quota.lines if line.missing]
     return {"quarter": wording.quarter_text(quota.quarter), "lines": lines, "complete": quota.complete,
-            "missing": "; ".join(missing)}
+            "missing": "; ".join(missing), "deadline": wording.deadline_text(quota.quarter)}
 
 
 def _addressee(decision: Decision, original: InboundMessage, unit_name: str | None) -> str:
@@ -298,6 +307,7 @@ def build_reply(decision: Decision, original: InboundMessage, *, key: str, refer
         "exemplars": [_exemplar(n) for n in decision.nominations],
         "problems": _problems(reasons, skip),
         "quota": _quota(quota), "numerals": ("", "I", "II", "III", "IV", "V"),
+        "deadline": wording.deadline_text(quarter) if quarter else None,
     }
     if kind == ReplyKind.pending and decision.unit_code is None:
         return _stranger_pending(context, recipient, original, key, reference, settings)

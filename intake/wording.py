@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from intake.authentication import Authentication, Verdict
 from intake.models import Outcome
-from intake.quarters import split_quarter
+from intake.quarters import WINDOW_LAST_DAY, split_quarter
 from parsers.models import Category, Kind, ReasonCode, SchoolLevel
 
 # Each reason as a Sở would explain it to a school, with what to do about it.
@@ -186,6 +186,37 @@ def excerpt(text: str, limit: int = 200) -> str:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def text_lines(text: str | None) -> list[str]:
+    """A text's non-empty lines, trimmed: a summary shown whole, as the unit wrote it."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def deadline_text(quarter: str) -> str:
+    """The last day of a quarter's window as a date, '20/06/2025'."""
+    year, q = split_quarter(quarter)
+    return f"{WINDOW_LAST_DAY:02d}/{q * 3:02d}/{year}"
+
+
+# A reading problem's technical detail (English, for the logs) said for the unit, by what it means.
+_READING_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), t) for p, t in (
+    (r"password|encrypt", "tệp được đặt mật khẩu nên không mở được"),
+    (r"old Word/OLE file named as \.docx", "tệp Word cũ (.doc) được đổi tên thành .docx"),
+    (r"time|budget|too long|took", "tệp quá phức tạp, hệ thống không đọc xong trong thời gian cho phép"),
+    (r"too many|limit|pages|paragraphs|parts", "tệp quá lớn hoặc quá nhiều trang để đọc tự động"),
+    (r"memory", "tệp quá lớn để đọc tự động"),
+    (r"damaged|truncated|broken|corrupt|not a |no converter|unreadable|cannot",
+     "tệp bị hỏng hoặc không đầy đủ (thường do tải xuống, nén hoặc đổi tên chưa đúng)"),
+))
+
+
+def reading_problem_text(detail: str | None) -> str | None:
+    """What a parser's detail means for the unit, in Vietnamese; None when it adds nothing to the title."""
+    for pattern, said in _READING_PROBLEMS:
+        if detail and pattern.search(detail):
+            return said
+    return None
 
 
 def moment_text(moment: datetime) -> str:

@@ -136,7 +136,41 @@ def test_ack_body_lists_the_exemplar_and_what_the_quota_lacks() -> None:
         assert "Giấy chứng nhận GVDG.pdf" in body and "https://drive.google.com/file/d/1abc/view" in body
         assert "Mầm non" in body and "THCS" in body and "còn thiếu" in body
         assert "Phòng Công nghệ thông tin - Sở GDĐT Ninh Bình" in body
-    assert "…" in _body(message, "plain")  # the long summary is cut short
+    plain = " ".join(_body(message, "plain").split())
+    assert TEACHER.summary.strip() in plain and "…" not in plain  # shown whole, for the unit to check
+    assert "chậm nhất ngày 20/06/2024" in plain  # the date, not "the 20th of the quarter's last month"
+
+
+def test_ack_keeps_the_summary_lines_and_says_no_position_for_a_collective() -> None:
+    """GIVEN a summary of three lines and a collective WHEN acknowledged THEN each line stands on its own,
+    and the collective gets no "Chức vụ: Tập thể" line."""
+    lines = ["- Giải Nhất hội thi cấp tỉnh.", "- Sáng kiến cấp tỉnh.", "- Chiến sĩ thi đua cơ sở."]
+    group = TEACHER.model_copy(update={"kind": Kind.collective, "category": Category.tap_the,
+                                       "name": "Tổ Toán", "position": "Tập thể", "summary": "\n".join(lines)})
+    message = _parsed(_reply(_ack(nominations=[group])))
+    plain = _body(message, "plain")
+    assert [ln.strip() for ln in plain.splitlines() if ln.strip() in lines] == lines
+    assert "Chức vụ" not in plain and "Chức vụ" not in _body(message, "html")
+
+
+def test_reply_subject_does_not_stack_earlier_subjects_and_date_is_vietnam_time() -> None:
+    stacked = ORIGINAL.model_copy(update={"subject": "TRẢ LỜI: Re: [DHTT-2024Q3-0003] Đã tiếp nhận hồ sơ: "
+                                                     "[Sở GDĐT Ninh Bình] Hồ sơ chưa hợp lệ: Hồ sơ quý III"})
+    reply = build_reply(_ack(), stacked, key="m43", reference="DHTT-2024Q3-0003", unit_name="Phòng GDĐT",
+                        quota=None, settings=SETTINGS)
+    assert reply is not None
+    assert reply.subject == "[DHTT-2024Q3-0003] Đã tiếp nhận hồ sơ gương điển hình tiên tiến: Hồ sơ quý III"
+    assert _parsed(reply)["Date"].endswith("+0700")
+
+
+def test_reading_problems_are_explained_in_vietnamese() -> None:
+    decision = _rejection().model_copy(update={"reasons": [
+        Reason(code=ReasonCode.unreadable_attachment, detail="not a Word package (damaged or truncated)",
+               where="Phiếu.docx"),
+        Reason(code=ReasonCode.encrypted_attachment, detail="password-protected Office document", where="DS.xlsx")]})
+    text = _reply(decision, quota=None).text
+    assert "not a Word" not in text and "password" not in text
+    assert "tệp bị hỏng hoặc không đầy đủ" in text and "đặt mật khẩu" in text
 
 
 def test_ack_says_the_quota_is_met_and_notes_late_mail() -> None:
