@@ -78,7 +78,7 @@ def chart_svg(bars: list[DayBar], width: int = 900, height: int = 220) -> str:
                      f'height="{h:.1f}" class="{kind}"><title>{bar.label}: {bar.count} thư</title></rect>')
         if bar.count:
             parts.append(f'<text x="{x + step / 2:.1f}" y="{height - bottom - h - 4:.1f}" class="num">{bar.count}</text>')
-        if i == 0 or i % 2 == 1:
+        if i == 0 or (i > 1 and i % 2 == 1):  # "Trước" stands alone: the day after it would overlap it
             parts.append(f'<text x="{x + step / 2:.1f}" y="{height - bottom + 14}" class="day">{bar.label}</text>')
     parts.append(f'<text x="{left}" y="{height - 6}" class="legend">Vùng tô nhạt: thời hạn gửi hồ sơ '
                  f'(ngày 15–20 tháng cuối quý); cột đỏ: gửi sau thời hạn.</text></svg>')
