@@ -16,7 +16,8 @@ from reports.quarterly_docx import QUOTA_HEADS, quota_rows, summary_line
 LIST_HEADS = ("STT", "Mã đơn vị", "Đơn vị", "Họ và tên (tên tập thể)", "Đối tượng", "Chức vụ",
               "Đơn vị công tác", "Cấp học", "Tóm tắt thành tích nổi bật", "Sáng kiến, sản phẩm đổi mới",
               "Khen thưởng đã nhận", "Số minh chứng", "Mã hồ sơ", "Nộp muộn")
-LIST_WIDTHS = (6, 12, 30, 26, 16, 24, 30, 12, 60, 40, 30, 10, 18, 10)
+# About 210 units wide: one A4 landscape page at ~70% (see xlsx_layout.landscape).
+LIST_WIDTHS = (5, 11, 18, 18, 11, 14, 18, 9, 42, 22, 16, 9, 17, 8)
 QUOTA_WIDTHS = (6, 40, 18, 10, 10, 10, 18)
 
 
@@ -26,6 +27,7 @@ def _list_sheet(book: Workbook, data: QuarterData, settings: ReportSettings) -> 
     title = f"DANH SÁCH GƯƠNG ĐIỂN HÌNH TIÊN TIẾN {words.quarter_title(data.quarter)}"
     row = layout.heading_rows(sheet, settings, title, summary_line(data), len(LIST_HEADS))
     layout.head_row(sheet, row, LIST_HEADS, LIST_WIDTHS)
+    first = row
     number = 0
     for unit, members in data.by_unit():
         row += 1
@@ -37,6 +39,7 @@ def _list_sheet(book: Workbook, data: QuarterData, settings: ReportSettings) -> 
                 e.workplace or "", wording.level_text(e.school_level), e.summary, e.innovations or "",
                 e.awards or "", e.evidence_count, e.reference or "", "Có" if e.late else ""],
                 centered=(0, 1, 7, 11, 12, 13))
+    layout.fit_row_heights(sheet, first)
     layout.landscape(sheet)
 
 
@@ -45,10 +48,12 @@ def _quota_sheet(book: Workbook, data: QuarterData, settings: ReportSettings) ->
     title = f"TÌNH HÌNH THỰC HIỆN CHỈ TIÊU {words.quarter_title(data.quarter)}"
     row = layout.heading_rows(sheet, settings, title, summary_line(data), len(QUOTA_HEADS))
     layout.head_row(sheet, row, QUOTA_HEADS, QUOTA_WIDTHS)
+    first = row
     for values in quota_rows(data):
         row += 1
         typed: list[object] = [int(v) if v.isdigit() else v for v in values]
         layout.body_row(sheet, row, typed, centered=(0, 3, 4, 5, 6))
+    layout.fit_row_heights(sheet, first)
     layout.landscape(sheet)
 
 

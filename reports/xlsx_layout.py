@@ -18,6 +18,9 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EDEDED")
 GROUP_FILL = PatternFill("solid", fgColor="F5F5F5")
 WRAP = Alignment(wrap_text=True, vertical="top")
+BODY_SIZE = 12
+LINE_POINTS = 15.5  # one line of 12 pt Times New Roman
+CHARS_PER_WIDTH = 1.05  # characters of 12 pt Times per unit of column width, a little under for safety
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
@@ -34,18 +37,22 @@ def heading_rows(sheet: Worksheet, settings: ReportSettings, title: str, note: s
 
 
 def head_row(sheet: Worksheet, row: int, heads: Sequence[str], widths: Sequence[float]) -> None:
+    """Column heads, repeated at the top of every printed page and frozen on screen."""
     for column, (head, width) in enumerate(zip(heads, widths), start=1):
         cell = write_cell(sheet, row, column, head)
-        cell.font, cell.fill, cell.border, cell.alignment = Font(name=FONT, bold=True), HEAD_FILL, BORDER, CENTER
+        cell.font = Font(name=FONT, bold=True, size=BODY_SIZE)
+        cell.fill, cell.border, cell.alignment = HEAD_FILL, BORDER, CENTER
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.print_title_rows = f"{row}:{row}"
 
 
 def _named(book: Workbook, name: str, alignment: Alignment) -> str:
     # One named style per look: setting font, border and alignment cell by cell costs a style
     # lookup each, which made a 1,000-row sheet slow.
     if name not in book.named_styles:
-        book.add_named_style(NamedStyle(name=name, font=Font(name=FONT), border=BORDER, alignment=alignment))
+        book.add_named_style(NamedStyle(name=name, font=Font(name=FONT, size=BODY_SIZE), border=BORDER,
+                                        alignment=alignment))
     return name
 
 
@@ -68,8 +75,30 @@ def group_row(sheet: Worksheet, row: int, text: str, columns: int) -> None:
 
 
 def landscape(sheet: Worksheet) -> None:
+    """A4 landscape, narrow margins, one page wide and as many long as needed. The columns are sized
+    so that "one page wide" shrinks the print to about 70% (12 pt text prints near 8.5 pt), never to
+    the few points a sheet of wide columns would come to."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_options.horizontalCentered = True
+
+
+def fit_row_heights(sheet: Worksheet, first_row: int) -> None:
+    """Row heights that show every wrapped line. Excel does not measure rows written by a program
+    when it opens them, so a row of long text would otherwise show (and print) one line only."""
+    widths = {c: sheet.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, sheet.max_column + 1)}
+    merged = {(r.min_row, r.min_col) for r in sheet.merged_cells.ranges}
+    for row in range(first_row, sheet.max_row + 1):
+        lines = 1
+        for column, width in widths.items():
+            if (row, column) in merged:
+                continue  # a unit's heading across the whole row: one line
+            value = sheet.cell(row=row, column=column).value
+            if isinstance(value, str) and value:
+                per_line = max(int(width * CHARS_PER_WIDTH), 1)
+                lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+        sheet.row_dimensions[row].height = lines * LINE_POINTS + 3

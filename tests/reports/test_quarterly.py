@@ -123,3 +123,24 @@ def test_docx_ends_on_the_signature_page(env: Env, tmp_path) -> None:  # type: i
     with pdfplumber.open(tmp_path / docx_path.with_suffix(".pdf").name) as pdf:
         last = pdf.pages[-1].extract_text() or ""
     assert "PHÓ GIÁM ĐỐC" in last or "Nơi nhận" in last
+
+
+def test_xlsx_prints_readably_on_a4_landscape(env: Env) -> None:
+    """GIVEN the Q2 Excel list WHEN printed THEN A4 landscape, one page wide at no less than about 65%,
+    column heads repeated on every page, 12 pt text, and rows tall enough for their wrapped summaries."""
+    _, xlsx_path = report_quarter(env.engine, QUARTER, env.units, env.ctx, NOW, mail=False)
+    sheet = load_workbook(xlsx_path)["Danh sách"]
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth) == ("landscape", int(sheet.PAPERSIZE_A4), 1)
+    total = sum(sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMN")
+    printable_mm = 297 - 2 * 0.4 * 25.4
+    assert printable_mm / (total * 1.85) >= 0.65  # the scale "one page wide" comes to
+    head = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "STT")
+    assert sheet.print_title_rows.replace("$", "") == f"{head}:{head}"
+    for row in range(head + 1, sheet.max_row + 1):
+        summary = sheet.cell(row, 9).value
+        if isinstance(row_number := sheet.cell(row, 1).value, int) and summary:
+            assert sheet.cell(row, 9).font.size >= 12
+            lines = sum(-(-len(part) // int(sheet.column_dimensions["I"].width * 1.05)) or 1
+                        for part in summary.split("\n"))
+            assert sheet.row_dimensions[row].height >= lines * 15, row_number
