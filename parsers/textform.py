@@ -76,6 +76,15 @@ def section_of(line: str) -> str | None:
     return next((name for words, name in _SECTION_WORDS if words in title), "other")
 
 
+def _only_headings(line: str) -> bool:
+    """True for a line of template labels with no value: "1. Danh hiệu thi đua; 2. Hình thức khen thưởng:"."""
+    text = line.strip()
+    if not text.endswith(":"):
+        return False
+    parts = [part for part in text[:-1].split(";") if part.strip()]
+    return bool(parts) and all(labels.is_label(part) for part in parts)
+
+
 def _is_shouting(line: str) -> bool:
     """True for an all-capitals line: signature blocks close a report's last section."""
     letters = [ch for ch in line if ch.isalpha()]
@@ -120,12 +129,14 @@ class _Reader:
             return
         pairs = split_pairs(line)
         field = labels.match_label(pairs[0][0]) if pairs else None
+        if _only_headings(line) or (pairs and field is None and labels.is_label(pairs[0][0])):
+            return  # the form's own wording ("1. Quyền hạn, nhiệm vụ được giao…: …"), not an achievement
         if field is not None and field != "summary" and self.section == "summary":
             self._add_pairs(pairs)
             self.open = self._section_pair()
             return
-        if field == "summary" and pairs:
-            line = pairs[0][1]
+        if field == self.section and pairs:
+            line = pairs[0][1]  # "Danh hiệu thi đua: Chiến sĩ thi đua cơ sở" keeps the value only
         if line.strip():
             target = self._section_pair()
             target[1] = f"{target[1]}\n{line}" if target[1] else line

@@ -92,3 +92,24 @@ def test_labels_without_colon_as_flattened_pdf_tables() -> None:
 def test_cover_note_has_no_nomination() -> None:
     doc = parse_text("Kính gửi: Sở GDĐT\nTrường gửi hồ sơ quý II năm 2024.\nTrân trọng.", "body")
     assert doc.nominations == [] and doc.quarter == "2024-Q2"
+
+
+def test_report_records_values_not_the_forms_own_headings() -> None:
+    """GIVEN an ND98 report whose sections keep the template's numbered headings
+    THEN the summary and the awards hold what the unit wrote, not the template's labels."""
+    text = """I. SƠ LƯỢC LÝ LỊCH
+- Họ tên: Trần Thị Mai
+- Chức vụ: Giáo viên
+- Đơn vị công tác: Trường THCS Yên Mô
+II. THÀNH TÍCH ĐẠT ĐƯỢC
+1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận: Giáo viên Ngữ văn
+- Đạt giải Nhất giáo viên dạy giỏi cấp tỉnh.
+- Sáng kiến cấp tỉnh.
+III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG
+1. Danh hiệu thi đua; 2. Hình thức khen thưởng:
+Danh hiệu thi đua: Chiến sĩ thi đua cơ sở năm 2023
+Giấy khen của Giám đốc Sở năm 2024
+"""
+    (draft,) = parse_text(text, source="bao-cao.docx").nominations
+    assert draft.summary == "- Đạt giải Nhất giáo viên dạy giỏi cấp tỉnh.\n- Sáng kiến cấp tỉnh."
+    assert draft.awards == "Chiến sĩ thi đua cơ sở năm 2023\nGiấy khen của Giám đốc Sở năm 2024"
