@@ -35,7 +35,7 @@ REASON_TEXT: dict[ReasonCode, str] = {
         "Chưa có tóm tắt thành tích nổi bật. Đề nghị đơn vị bổ sung phần tóm tắt các thành tích, "
         "sáng kiến, sản phẩm đổi mới, sáng tạo tiêu biểu của gương điển hình."),
     ReasonCode.missing_evidence: (
-        "Chưa có minh chứng cho thành tích. Minh chứng là bản chụp hoặc bản scan giấy khen, bằng khen, "
+        "Chưa có minh chứng cho thành tích. Minh chứng là bản chụp hoặc bản quét giấy khen, bằng khen, "
         "giấy chứng nhận, quyết định công nhận, hình ảnh hoạt động, sản phẩm đổi mới, sáng tạo… Đề nghị "
         "đơn vị đính kèm các tệp minh chứng vào thư, hoặc ghi đường liên kết (Google Drive, YouTube, "
         "trang thông tin điện tử của nhà trường) trong hồ sơ hay trong nội dung thư, đã mở quyền xem."),
@@ -44,7 +44,7 @@ REASON_TEXT: dict[ReasonCode, str] = {
         "học, THCS, THPT, GDNN-GDTX) hoặc tên đầy đủ của trường nơi công tác, học tập."),
     ReasonCode.unreadable_attachment: (
         "Tệp đính kèm bị lỗi, hệ thống không mở được. Đề nghị đơn vị mở lại tệp trên máy tính, lưu lại "
-        "(chọn Lưu thành/Save As) dưới định dạng .docx, .xlsx hoặc .pdf rồi gửi lại."),
+        "(trong Word hoặc Excel, chọn Lưu thành) dưới định dạng .docx, .xlsx hoặc .pdf rồi gửi lại."),
     ReasonCode.encrypted_attachment: (
         "Tệp đính kèm được đặt mật khẩu nên hệ thống không đọc được. Đề nghị đơn vị gỡ bỏ mật khẩu "
         "của tệp rồi gửi lại; không gửi mật khẩu qua thư."),

@@ -33,7 +33,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("summary", "Tóm tắt thành tích nổi bật", "Ghi các thành tích nổi bật, mỗi ý một dòng bắt đầu bằng dấu gạch ngang"),
     ("innovations", "Sáng kiến, sản phẩm đổi mới sáng tạo", "Ghi tên sáng kiến, đề tài, sản phẩm và cấp công nhận"),
     ("awards", "Các hình thức đã được khen thưởng", "Ghi danh hiệu thi đua, hình thức khen thưởng và năm"),
-    ("links", "Minh chứng", "Ghi đường liên kết (Google Drive, YouTube, trang web của trường) đã mở quyền "
+    ("links", "Minh chứng", "Ghi đường liên kết (Google Drive, YouTube, trang thông tin điện tử của trường) đã mở quyền "
                             "xem; tệp minh chứng đính kèm cùng thư"),
 )
 LABEL_WIDTH_CM = 5.5
@@ -47,7 +47,7 @@ def _instructions(doc: DocxDocument, mailbox: str) -> None:
         "Mỗi gương điển hình tiên tiến lập 01 phiếu; không thay đổi nội dung cột bên trái.",
         f"Gửi phiếu (định dạng .docx) kèm các tệp minh chứng qua thư điện tử về địa chỉ {mailbox}, "
         "hạn cuối ngày 20 của tháng cuối mỗi quý.",
-        "Minh chứng gồm bản chụp, bản scan giấy khen, bằng khen, quyết định công nhận, sản phẩm đổi mới, sáng tạo… "
+        "Minh chứng gồm bản chụp, bản quét giấy khen, bằng khen, quyết định công nhận, sản phẩm đổi mới, sáng tạo… "
         "hoặc đường liên kết đã mở quyền xem.",
     )
     layout.para(doc, "Hướng dẫn ghi phiếu:", bold=True, italic=True, size=12).paragraph_format.space_before = Pt(12)
