@@ -7,9 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from intake.config import ImapSettings, IntakeSettings, SmtpSettings
+from intake.config import ImapSettings, IntakeSettings, OAuth2Settings, SmtpSettings
 from intake.quota import QuotaRules
 from reports.config import ReportSettings
 from web.config import WebSettings
@@ -29,7 +29,22 @@ class Settings(BaseModel):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     quota: QuotaRules = Field(default_factory=QuotaRules)
     web: WebSettings = Field(default_factory=WebSettings)
+    oauth2: OAuth2Settings = Field(default_factory=OAuth2Settings)
     base_dir: Path = Path(".")
+
+    @property
+    def uses_oauth2(self) -> bool:
+        return self.imap.auth == "oauth2" or self.smtp.auth == "oauth2"
+
+    @model_validator(mode="after")
+    def _oauth2_complete(self) -> Settings:
+        if self.uses_oauth2:
+            missing = self.oauth2.check_complete()
+            if missing:
+                raise _KeyError(f"oauth2.{missing}")
+            if self.smtp.auth == "oauth2" and not self.smtp.user:
+                raise _KeyError("smtp.user: required when smtp.auth = \"oauth2\" (the mailbox acted as)")
+        return self
 
     def secret(self, env_name: str) -> str | None:
         """The value of a secret's environment variable, or None when unset."""
@@ -44,8 +59,15 @@ class Settings(BaseModel):
         return self.path(self.intake.units_file) if self.intake.units_file else None
 
 
+class _KeyError(ValueError):
+    """A cross-section check; its message already starts with the key it names."""
+
+
 def _describe(err: ValidationError) -> str:
     first = err.errors()[0]
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, _KeyError):
+        return f"config error: {cause}"
     key = ".".join(str(p) for p in first["loc"])
     return f"config error: {key}: {first['msg']}"
 
