@@ -1,0 +1,109 @@
+"""OAuth2 sign-in end to end: a token-only Dovecot (IMAP and submission) and the loopback provider."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import random
+import threading
+import time
+from datetime import UTC, datetime
+
+import imapclient
+import pytest
+
+from intake.errors import SignInFailed
+from intake.runner import run_forever
+from intake.signin import imap_login
+from intake.tokens import Grant, GrantStore
+from tests.integration.helpers import make_worker, wait_until
+from tests.integration.oauth_rig import *  # noqa: F403 - the rig's fixtures
+from tests.integration.oauth_rig import OAuthAccount, oauth_settings, write_secret
+from tests.mailgen import nomination_mail
+
+SCHOOL, NAME = "c3chuyenlvt@ninhbinh.edu.vn", "Trường THPT chuyên Lương Văn Tụy"
+ADMIN = "quantri@ninhbinh.edu.vn"
+
+
+def _mails(account: OAuthAccount, count: int, start: int = 0) -> set[str]:
+    """Append `count` nominations to the account's inbox; their Message-IDs."""
+    ids = set()
+    with account.dovecot.client(account.mailbox, account.token()) as client:
+        for n in range(start, start + count):
+            data = nomination_mail(n, SCHOOL, NAME, datetime(2024, 6, 17, 2, 0, tzinfo=UTC), random.Random(n))
+            client.append("INBOX", data)
+            ids.add(str(email.message_from_bytes(data)["Message-ID"]))
+    return ids
+
+
+def _answers(sink) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(str(email.message_from_bytes(m.data, policy=email.policy.default)["In-Reply-To"])
+                  for m in sink.messages if b"Auto-Submitted: auto-replied" in m.data)
+
+
+def _alerts(sink, kind: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    return [m for m in sink.messages if f"<{kind}.".encode() in m.data]
+
+
+def _inbox(account: OAuthAccount) -> list[int]:
+    return account.dovecot.folder_uids(account.mailbox, account.token(), "INBOX")[1]
+
+
+@pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
+def test_worker_reads_and_answers_over_oauth2(mechanism, oauth_account, oauth_sink, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN a server that accepts tokens only, and an app-only (client credentials) configuration
+    WHEN the worker reads the mailbox THEN every mail is answered once through submission."""
+    write_secret(oauth_account, tmp_path)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+                              imap={"sasl_mechanism": mechanism})
+    ids = _mails(oauth_account, 3)
+    worker = make_worker(settings)
+    assert worker.run_once() == 3
+    assert _answers(oauth_sink) == sorted(ids)
+    assert _inbox(oauth_account) == []
+    assert oauth_account.idp.state.access_tokens == 1  # one token served both servers
+
+
+def test_refresh_token_grant_is_rotated_and_stored_before_use(oauth_account, oauth_sink, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN a delegated grant (refresh token) WHEN tokens are refreshed THEN each new refresh token
+    is on disk, mode 0600, and the old one is no longer accepted by the provider."""
+    write_secret(oauth_account, tmp_path)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path, flow="refresh_token")
+    store = GrantStore(tmp_path / "oauth2" / "grant.json")
+    first = oauth_account.idp.consent(oauth_account.client_id)
+    store.save(Grant(provider="generic", flow="refresh_token", refresh_token=first))
+    _mails(oauth_account, 2)
+    assert make_worker(settings).run_once() == 2
+    stored = store.load()
+    assert stored is not None and stored.refresh_token == oauth_account.idp.state.issued[-1] != first
+    assert (tmp_path / "oauth2" / "grant.json").stat().st_mode & 0o777 == 0o600
+    assert first not in (tmp_path / "oauth2" / "grant.json").read_text()
+    assert len(_answers(oauth_sink)) == 2
+
+
+def test_revoked_grant_is_named_invalid_grant(oauth_account, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN a stored grant the provider has revoked WHEN signing in THEN SignInFailed says invalid_grant,
+    and its text carries neither the refresh token nor the client secret."""
+    write_secret(oauth_account, tmp_path)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path, flow="refresh_token")
+    token = oauth_account.idp.consent(oauth_account.client_id)
+    GrantStore(tmp_path / "oauth2" / "grant.json").save(Grant(provider="generic", flow="refresh_token",
+                                                                refresh_token=token))
+    oauth_account.idp.revoke_all()
+    client = imapclient.IMAPClient(oauth_account.dovecot.host, oauth_account.dovecot.port, ssl=False, timeout=60)
+    with pytest.raises(SignInFailed) as caught:
+        imap_login(client, settings)
+    client.shutdown()
+    assert caught.value.cause == "invalid_grant"
+    assert token not in str(caught.value) and oauth_account.secret not in str(caught.value)
+
+
+def test_wrong_client_secret_is_named_invalid_client(oauth_account, tmp_path):  # type: ignore[no-untyped-def]
+    (tmp_path / "client-secret").write_text("not-the-secret")
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    client = imapclient.IMAPClient(oauth_account.dovecot.host, oauth_account.dovecot.port, ssl=False, timeout=60)
+    with pytest.raises(SignInFailed) as caught:
+        imap_login(client, settings)
+    client.shutdown()
+    assert caught.value.cause == "invalid_client"
+    assert "not-the-secret" not in str(caught.value)
