@@ -378,6 +378,12 @@ class Dovecot(_Server):
         code = response.decode() if isinstance(response, bytes) else str(response)
         return int(code.split("APPENDUID", 1)[1].split()[1].rstrip("]"))
 
+    def kick(self, user: str) -> None:
+        """Drop every session of `user`, as a server does when it restarts or expires a session."""
+        doveadm = shutil.which("doveadm", path="/usr/bin:/usr/sbin:/bin:/sbin") or "doveadm"
+        subprocess.run([doveadm, "-c", str(self._conf), "kick", user], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
     def delete_folder(self, user: str, password: str, folder: str) -> None:
         with self.client(user, password) as client:
             if client.folder_exists(folder):
