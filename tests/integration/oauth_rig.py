@@ -100,3 +100,42 @@ def write_secret(account: OAuthAccount, tmp: Path) -> None:
     path = tmp / "client-secret"
     path.write_text(account.secret + "\n")
     path.chmod(0o600)
+
+
+def write_oauth_config(path: Path, account: OAuthAccount, database_url: str, tmp: Path,
+                       flow: str = "refresh_token", poll_seconds: int = 5) -> Path:
+    """A config.toml for a worker run as its own process, signing in with OAuth2 (generic provider)."""
+    d = account.dovecot
+    path.write_text(f"""
+[imap]
+host = "{d.host}"
+port = {d.port}
+security = "none"
+auth = "oauth2"
+user = "{account.mailbox}"
+timeout_seconds = 60
+
+[smtp]
+host = "{d.host}"
+port = {d.submission_port}
+security = "none"
+auth = "oauth2"
+user = "{account.mailbox}"
+timeout_seconds = 60
+
+[oauth2]
+provider = "generic"
+flow = "{flow}"
+client_id = "{account.client_id}"
+token_url = "{account.idp.token_url}"
+secret_file = "{tmp / 'client-secret'}"
+token_file = "{tmp / 'oauth2' / 'grant.json'}"
+
+[database]
+url = "{database_url}"
+
+[intake]
+storage_dir = "{tmp / 'storage'}"
+poll_seconds = {poll_seconds}
+""", encoding="utf-8")
+    return path
