@@ -55,7 +55,7 @@ def classify(error: str, description: str = "", codes: list[int] | None = None) 
     return _OAUTH_ERRORS.get(error, "invalid_grant" if error.startswith("invalid") else "provider_unreachable")
 
 
-def _failed(body: dict[str, Any], status: int | None = None) -> SignInFailed:
+def error_answer(body: dict[str, Any], status: int | None = None) -> SignInFailed:
     error = str(body.get("error") or "")
     description = str(body.get("error_description") or "").splitlines()[0][:300] if body else ""
     if not error:
@@ -116,12 +116,12 @@ def post_form(url: str, form: dict[str, str], timeout: float) -> dict[str, Any]:
             body = parse_token_json(answer.read())
     except urllib.error.HTTPError as err:
         status, body = err.code, parse_token_json(err.read())
-        raise (_failed(body, status) if status < 500 else _failed({}, status)) from None
+        raise (error_answer(body, status) if status < 500 else error_answer({}, status)) from None
     except (urllib.error.URLError, OSError, TimeoutError) as err:
         reason = getattr(err, "reason", err)
         raise SignInFailed("provider_unreachable", f"{urllib.parse.urlsplit(url).netloc}: {reason}") from None
     if not body.get("access_token"):
-        raise _failed(body, 200)
+        raise error_answer(body, 200)
     return body
 
 
@@ -197,7 +197,7 @@ class MicrosoftProvider:
 
 def _msal_answer(result: dict[str, Any]) -> TokenResponse:
     if "access_token" not in result:
-        raise _failed(result)
+        raise error_answer(result)
     return TokenResponse(access_token=result["access_token"], expires_in=float(result.get("expires_in", 3600)))
 
 
@@ -238,7 +238,7 @@ class GoogleProvider:
             credentials.refresh(google.auth.transport.requests.Request())
         except google.auth.exceptions.RefreshError as err:
             body = err.args[1] if len(err.args) > 1 and isinstance(err.args[1], dict) else {}
-            raise _failed(body, None) if body.get("error") else SignInFailed("provider_unreachable", "refresh failed") from None
+            raise error_answer(body, None) if body.get("error") else SignInFailed("provider_unreachable", "refresh failed") from None
         except google.auth.exceptions.TransportError as err:
             raise SignInFailed("provider_unreachable", type(err).__name__) from None
         lifetime = (credentials.expiry.timestamp() - _utcnow_naive_ts()) if credentials.expiry else 3600.0

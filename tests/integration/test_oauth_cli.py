@@ -1,0 +1,72 @@
+"""`dhtt auth login|status|logout` against the loopback provider, and Google's refresh path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from intake.tokens import Grant, GrantStore
+from tests.integration.helpers import make_worker
+from tests.integration.oauth_rig import *  # noqa: F403 - the rig's fixtures
+from tests.integration.oauth_rig import oauth_settings, write_oauth_config, write_secret
+from tests.integration.test_oauth import _answers, _mails
+
+DHTT = str(Path(sys.executable).with_name("dhtt"))
+
+
+def _dhtt(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([DHTT, *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_login_status_logout(oauth_account, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN a refresh-token configuration WHEN an operator signs in, asks the status and signs out
+    THEN each step says so in Vietnamese, the grant file comes and goes, and no token is printed."""
+    write_secret(oauth_account, tmp_path)
+    config = str(write_oauth_config(tmp_path / "config.toml", oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}",
+                                    tmp_path))
+    before = _dhtt("auth", "status", "--config", config)
+    assert before.returncode == 1 and "Chưa đăng nhập" in before.stdout
+
+    token = oauth_account.idp.consent(oauth_account.client_id)
+    signed_in = _dhtt("auth", "login", "--config", config, stdin=token + "\n")
+    assert signed_in.returncode == 0, signed_in.stderr
+    assert "Đăng nhập thành công" in signed_in.stdout
+    status = _dhtt("auth", "status", "--config", config)
+    assert status.returncode == 0
+    assert f"Tài khoản đã đăng nhập: {oauth_account.mailbox}" in status.stdout
+    assert "Mã truy cập gần nhất hết hạn lúc" in status.stdout and "còn hiệu lực" in status.stdout
+    rotated = GrantStore(tmp_path / "oauth2" / "grant.json").load()
+    assert rotated is not None and rotated.refresh_token == oauth_account.idp.state.issued[-1]
+    for output in (signed_in.stdout + signed_in.stderr, status.stdout):
+        assert token not in output and str(rotated.refresh_token) not in output
+
+    out = _dhtt("auth", "logout", "--config", config)
+    assert out.returncode == 0 and "Đã xóa quyền truy cập" in out.stdout
+    assert not (tmp_path / "oauth2" / "grant.json").exists()
+    assert "Chưa đăng nhập" in _dhtt("auth", "status", "--config", config).stdout
+
+
+def test_login_with_a_revoked_token_says_what_to_do(oauth_account, tmp_path):  # type: ignore[no-untyped-def]
+    write_secret(oauth_account, tmp_path)
+    config = str(write_oauth_config(tmp_path / "config.toml", oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}",
+                                    tmp_path))
+    token = oauth_account.idp.consent(oauth_account.client_id)
+    oauth_account.idp.revoke_all()
+    result = _dhtt("auth", "login", "--config", config, stdin=token + "\n")
+    assert result.returncode == 1
+    assert "không còn hiệu lực" in result.stderr and token not in result.stderr
+
+
+def test_google_provider_refreshes_through_google_auth(oauth_account, oauth_sink, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN provider "google" with a stored refresh token (its token endpoint pointed at the loopback
+    provider) WHEN the worker runs THEN google-auth refreshes the token and the mail is answered."""
+    write_secret(oauth_account, tmp_path)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    settings.oauth2.provider, settings.oauth2.flow = "google", "authorization_code"
+    GrantStore(tmp_path / "oauth2" / "grant.json").save(
+        Grant(provider="google", flow="authorization_code", refresh_token=oauth_account.idp.consent(oauth_account.client_id)))
+    ids = _mails(oauth_account, 2)
+    assert make_worker(settings).run_once() == 2
+    assert _answers(oauth_sink) == sorted(ids)
+    assert oauth_account.idp.state.refused == []
