@@ -231,11 +231,11 @@ class GoogleProvider:
 
         if grant is None or not grant.refresh_token:
             raise SignInFailed("not_signed_in", "no refresh token stored; run `dhtt auth login`")
-        credentials = Credentials(None, refresh_token=grant.refresh_token, client_id=self.settings.client_id,
+        credentials = Credentials(None, refresh_token=grant.refresh_token, client_id=self.settings.client_id,  # type: ignore[no-untyped-call]
                                   client_secret=self._secret, scopes=scopes(self.settings),
                                   token_uri=self.settings.token_url or GOOGLE_TOKEN_URL)
         try:
-            credentials.refresh(google.auth.transport.requests.Request())
+            credentials.refresh(google.auth.transport.requests.Request())  # type: ignore[no-untyped-call]
         except google.auth.exceptions.RefreshError as err:
             body = err.args[1] if len(err.args) > 1 and isinstance(err.args[1], dict) else {}
             raise error_answer(body, None) if body.get("error") else SignInFailed("provider_unreachable", "refresh failed") from None
