@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import ssl
+from collections.abc import Callable
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -85,11 +86,12 @@ class GenericProvider:
     mapping below.
     """
 
-    def __init__(self, settings: OAuth2Settings, secret: str | None) -> None:
+    def __init__(self, settings: OAuth2Settings, secret: Callable[[], str | None]) -> None:
         self.settings, self._secret = settings, secret
 
     def fetch(self, grant: Grant | None) -> TokenResponse:
         s = self.settings
+        secret = self._secret()  # read each time: a renewed secret works without a restart
         form = {"client_id": s.client_id}
         if s.flow == "client_credentials":
             form["grant_type"] = "client_credentials"
@@ -97,8 +99,8 @@ class GenericProvider:
             if grant is None or not grant.refresh_token:
                 raise SignInFailed("not_signed_in", "no refresh token stored; run `dhtt auth login`")
             form.update(grant_type="refresh_token", refresh_token=grant.refresh_token)
-        if self._secret:
-            form["client_secret"] = self._secret
+        if secret:
+            form["client_secret"] = secret
         if scopes(s):
             form["scope"] = " ".join(scopes(s))
         body = post_form(s.token_url, form, s.timeout_seconds)
@@ -128,9 +130,10 @@ def post_form(url: str, form: dict[str, str], timeout: float) -> dict[str, Any]:
 class MicrosoftProvider:
     """Microsoft Entra through msal: app-only (secret or certificate) or delegated (device code)."""
 
-    def __init__(self, settings: OAuth2Settings, secret: str | None, certificate: bytes | None) -> None:
+    def __init__(self, settings: OAuth2Settings, secret: Callable[[], str | None], certificate: bytes | None) -> None:
         self.settings, self._secret, self._certificate = settings, secret, certificate
         self._app: Any = None
+        self._app_secret: str | None = None
 
     @property
     def authority(self) -> str:
@@ -149,29 +152,36 @@ class MicrosoftProvider:
         try:
             if s.flow == "device_code":
                 return msal.PublicClientApplication(s.client_id, token_cache=cache, **options)
-            if self._app is None:
+            secret = self._secret()
+            if self._app is None or secret != self._app_secret:  # a renewed secret: a new app
                 self._app = msal.ConfidentialClientApplication(
-                    s.client_id, client_credential=self._credential(), **options)
+                    s.client_id, client_credential=self._credential(secret), **options)
+                self._app_secret = secret
             return self._app
         except ValueError as err:
             raise SignInFailed("tenant_not_found", str(err).split(". ")[0]) from None
         except requests.RequestException as err:
             raise SignInFailed("provider_unreachable", type(err).__name__) from None
 
-    def _credential(self) -> str | dict[str, str]:
+    def _credential(self, secret: str | None) -> str | dict[str, str]:
         if self._certificate:
             return certificate_credential(self._certificate)
-        if not self._secret:
+        if not secret:
             raise SignInFailed("config", f"no client secret: set {self.settings.secret_env} or oauth2.secret_file")
-        return self._secret
+        return secret
 
     def fetch(self, grant: Grant | None) -> TokenResponse:
+        import msal
         import requests
 
         try:
             if self.settings.flow == "device_code":
                 return self._silent(grant)
-            result = self.app().acquire_token_for_client(scopes=scopes(self.settings))
+            app = self.app()
+            # msal would answer from its own cache; we only ask when we want a new token (ours is
+            # due, or the server refused it), so its cache is emptied first.
+            app.token_cache = msal.TokenCache()
+            result = app.acquire_token_for_client(scopes=scopes(self.settings))
         except requests.RequestException as err:
             raise SignInFailed("provider_unreachable", type(err).__name__) from None
         return _msal_answer(result)
@@ -221,7 +231,7 @@ def certificate_credential(pem: bytes) -> dict[str, str]:
 class GoogleProvider:
     """Google Workspace through google-auth: the stored refresh token of an installed app's consent."""
 
-    def __init__(self, settings: OAuth2Settings, secret: str | None) -> None:
+    def __init__(self, settings: OAuth2Settings, secret: Callable[[], str | None]) -> None:
         self.settings, self._secret = settings, secret
 
     def fetch(self, grant: Grant | None) -> TokenResponse:
@@ -232,7 +242,7 @@ class GoogleProvider:
         if grant is None or not grant.refresh_token:
             raise SignInFailed("not_signed_in", "no refresh token stored; run `dhtt auth login`")
         credentials = Credentials(None, refresh_token=grant.refresh_token, client_id=self.settings.client_id,  # type: ignore[no-untyped-call]
-                                  client_secret=self._secret, scopes=scopes(self.settings),
+                                  client_secret=self._secret(), scopes=scopes(self.settings),
                                   token_uri=self.settings.token_url or GOOGLE_TOKEN_URL)
         try:
             credentials.refresh(google.auth.transport.requests.Request())  # type: ignore[no-untyped-call]

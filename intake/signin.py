@@ -43,7 +43,10 @@ def token_source(settings: Settings) -> TokenSource:
 
 def build_fetcher(settings: Settings) -> Fetcher:
     o = settings.oauth2
-    secret = read_secret(o, settings.path)
+
+    def secret() -> str | None:
+        return read_secret(o, settings.path)
+
     if o.provider == "generic":
         return GenericProvider(o, secret)
     if o.provider == "google":

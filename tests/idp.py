@@ -54,14 +54,16 @@ class IdentityProvider(_Server):
 
     host = LOOPBACK
 
-    def __init__(self, directory: Path, tls: bool = False) -> None:
+    def __init__(self, directory: Path, tls: bool = False, twin: IdentityProvider | None = None) -> None:
+        """With `twin`, the same provider (key, clients, grants, switches) on another address,
+        e.g. over TLS for msal, which accepts only https authorities."""
         self.directory = Path(directory)
-        self.keys_dir = self.directory / "keys"
+        self.keys_dir = twin.keys_dir if twin else self.directory / "keys"
         self.tls = tls
         self.port = free_port()
-        self.state = IdpState()
-        self.lock = threading.Lock()
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.state = twin.state if twin else IdpState()
+        self.lock = twin.lock if twin else threading.Lock()
+        self._key = twin._key if twin else rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._server: ThreadingHTTPServer | None = None
         self.cert_path = self.directory / "idp-cert.pem"
 
@@ -110,6 +112,7 @@ class IdentityProvider(_Server):
     def start(self) -> None:
         if self._server is not None:
             return
+        self.directory.mkdir(parents=True, exist_ok=True)
         self._write_key()
         server = ThreadingHTTPServer((self.host, self.port), _handler(self))
         server.daemon_threads = True

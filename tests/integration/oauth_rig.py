@@ -20,7 +20,7 @@ from tests.idp import IdentityProvider
 from tests.servers import Dovecot, ServerError, SmtpSink
 
 _serial = itertools.count(1)
-__all__ = ["idp", "oauth_sink", "oauth_dovecot", "oauth_account", "OAuthAccount", "oauth_settings"]
+__all__ = ["idp", "idp_tls", "oauth_sink", "oauth_dovecot", "oauth_account", "OAuthAccount", "oauth_settings"]
 
 
 def _started(server: Any) -> Any:
@@ -34,6 +34,14 @@ def _started(server: Any) -> Any:
 @pytest.fixture(scope="session")
 def idp(server_root: Path) -> Iterator[IdentityProvider]:
     server = _started(IdentityProvider(server_root / "idp"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def idp_tls(idp: IdentityProvider) -> Iterator[IdentityProvider]:
+    """The same provider over TLS (self-signed; trust its cert_path): msal takes only https."""
+    server = _started(IdentityProvider(idp.directory.parent / "idp-tls", tls=True, twin=idp))
     yield server
     server.stop()
 

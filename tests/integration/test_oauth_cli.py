@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import imapclient
+import pytest
+
+from intake.errors import SignInFailed
+from intake.signin import imap_login
 from intake.tokens import Grant, GrantStore
 from tests.integration.helpers import make_worker
 from tests.integration.oauth_rig import *  # noqa: F403 - the rig's fixtures
@@ -70,3 +75,30 @@ def test_google_provider_refreshes_through_google_auth(oauth_account, oauth_sink
     assert make_worker(settings).run_once() == 2
     assert _answers(oauth_sink) == sorted(ids)
     assert oauth_account.idp.state.refused == []
+
+
+def test_microsoft_app_only_through_msal(oauth_account, oauth_sink, idp_tls, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """GIVEN provider "microsoft", client credentials, and an authority override pointing msal at the
+    loopback provider (OpenID discovery over TLS) WHEN the worker runs THEN msal gets the token and
+    the mail is answered; a wrong secret is named invalid_client, and a renewed one is taken up
+    without a restart."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(idp_tls.cert_path))  # msal's requests trusts the test CA
+    monkeypatch.setenv("DHTT_TEST_CLIENT_SECRET", oauth_account.secret)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    o = settings.oauth2
+    o.provider, o.tenant, o.authority_url, o.token_url = "microsoft", "test", idp_tls.authority_url, ""
+    o.secret_file, o.secret_env = None, "DHTT_TEST_CLIENT_SECRET"
+    ids = _mails(oauth_account, 2)
+    assert make_worker(settings).run_once() == 2
+    assert _answers(oauth_sink) == sorted(ids)
+    assert oauth_account.idp.state.access_tokens == 1
+
+    monkeypatch.setenv("DHTT_TEST_CLIENT_SECRET", "wrong")
+    o.token_file = tmp_path / "other.json"  # a new configuration: a new token source
+    client = imapclient.IMAPClient(oauth_account.dovecot.host, oauth_account.dovecot.port, ssl=False, timeout=60)
+    with pytest.raises(SignInFailed) as caught:
+        imap_login(client, settings)
+    client.shutdown()
+    assert caught.value.cause == "invalid_client" and "wrong" not in str(caught.value)
+    monkeypatch.setenv("DHTT_TEST_CLIENT_SECRET", oauth_account.secret)  # the renewed secret, no restart
+    assert make_worker(settings).run_once() == 0
