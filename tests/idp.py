@@ -47,6 +47,8 @@ class IdpState:
     requests: int = 0
     access_tokens: int = 0
     refused: list[str] = field(default_factory=list)  # the error of each refused request
+    forged: int = 0  # the next this many access tokens are signed with a key Dovecot does not know
+    secrets_seen: list[str] = field(default_factory=list)  # every access token issued, to look for leaks
 
 
 class IdentityProvider(_Server):
@@ -64,6 +66,7 @@ class IdentityProvider(_Server):
         self.state = twin.state if twin else IdpState()
         self.lock = twin.lock if twin else threading.Lock()
         self._key = twin._key if twin else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._rogue = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._server: ThreadingHTTPServer | None = None
         self.cert_path = self.directory / "idp-cert.pem"
 
@@ -101,12 +104,13 @@ class IdentityProvider(_Server):
             for name, value in switches.items():
                 setattr(self.state, name, value)
 
-    def mint(self, mailbox: str, lifetime: float = 3600) -> str:
+    def mint(self, mailbox: str, lifetime: float = 3600, forged: bool = False) -> str:
         """An access token for `mailbox`, as the provider would issue it (tests seed mail with it)."""
         now = int(time.time())
         claims = {"sub": mailbox, "email": mailbox, "iat": now - 1, "exp": now + int(lifetime),
                   "jti": secrets.token_hex(8)}
-        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": KID, "typ": "JWT"})
+        key = self._rogue if forged else self._key
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": KID, "typ": "JWT"})
 
     # -- serving ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -182,8 +186,12 @@ class IdentityProvider(_Server):
 
     def _tokens(self, mailbox: str, refresh: str | None) -> dict[str, Any]:
         self.state.access_tokens += 1
+        forged = self.state.forged > 0
+        self.state.forged -= forged
+        token = self.mint(mailbox, self.state.lifetime, forged=forged)
+        self.state.secrets_seen.append(token)
         body: dict[str, Any] = {"token_type": "Bearer", "expires_in": int(self.state.lifetime),
-                                "access_token": self.mint(mailbox, self.state.lifetime)}
+                                "access_token": token}
         if refresh:
             body["refresh_token"] = refresh
         return body

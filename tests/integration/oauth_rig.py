@@ -81,7 +81,8 @@ def oauth_account(idp: IdentityProvider, oauth_dovecot: Dovecot, oauth_sink: Smt
     n = next(_serial)
     account = OAuthAccount(f"so{n}@moet.test", f"app-{n}", secrets.token_urlsafe(16), idp, oauth_dovecot)
     idp.add_client(account.client_id, account.secret, account.mailbox)
-    idp.set(down=False, reject_clients=False, lifetime=3600, requests=0, access_tokens=0, refused=[], issued=[])
+    idp.set(down=False, reject_clients=False, lifetime=3600, requests=0, access_tokens=0, refused=[], issued=[], forged=0,
+            secrets_seen=[])
     oauth_sink.clear()
     yield account
     idp.set(down=False, reject_clients=False, lifetime=3600)

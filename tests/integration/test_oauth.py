@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import random
+import smtplib
 import threading
 import time
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import pytest
 
 from intake.errors import SignInFailed
 from intake.runner import run_forever
-from intake.signin import imap_login
+from intake.signin import imap_login, smtp_login, token_source
 from intake.tokens import Grant, GrantStore
 from tests.integration.helpers import make_worker, wait_until
 from tests.integration.oauth_rig import *  # noqa: F403 - the rig's fixtures
@@ -184,3 +185,36 @@ def test_provider_outage_alerts_once_each_way_then_backlog_is_answered(oauth_acc
     down = email.message_from_bytes(_alerts(oauth_sink, "signin_down")[0].data, policy=email.policy.default)
     assert down["To"] == ADMIN and "nhà cung cấp đăng nhập" in down.get_body(("plain",)).get_content()
     assert _health(worker) == (None, None, False)
+
+
+def test_refused_token_is_refreshed_once_and_retried(oauth_account, oauth_sink, tmp_path, caplog):  # type: ignore[no-untyped-def]
+    """GIVEN the provider hands out a token the servers refuse (a revoked signing key) WHEN the worker
+    signs in to IMAP and to SMTP THEN each server's error challenge is answered, a new token is
+    fetched and the sign-in retried on the same connection; no token appears in the logs."""
+    write_secret(oauth_account, tmp_path)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    ids = _mails(oauth_account, 1)
+    oauth_account.idp.set(forged=1)
+    worker = make_worker(settings)
+    with worker.open_mailbox() as mailbox:  # IMAP: forged token refused, the second accepted
+        assert mailbox.uids_after(0)
+    oauth_account.idp.set(forged=1)
+    token_source(settings).forget_cached()
+    smtp = smtplib.SMTP(oauth_account.dovecot.host, oauth_account.dovecot.submission_port, timeout=60)
+    smtp_login(smtp, settings)  # SMTP: the same, after the 334 error challenge
+    smtp.quit()
+    assert oauth_account.idp.state.access_tokens == 4
+    assert worker.run_once() == 1  # and the good token keeps serving both
+    assert _answers(oauth_sink) == sorted(ids)
+    assert oauth_account.idp.state.access_tokens == 4
+    assert "refused the access token" in caplog.text
+    assert not any(token in caplog.text for token in oauth_account.idp.state.secrets_seen)
+
+
+def test_token_refused_twice_is_named(oauth_account, tmp_path):  # type: ignore[no-untyped-def]
+    write_secret(oauth_account, tmp_path)
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    oauth_account.idp.set(forged=2)
+    with pytest.raises(SignInFailed) as caught:
+        make_worker(settings).open_mailbox().connect()
+    assert caught.value.cause == "token_refused"
