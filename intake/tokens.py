@@ -37,6 +37,11 @@ class Grant(BaseModel):
     last_refresh: datetime | None = None
     access_expires: datetime | None = None
 
+    def __repr__(self) -> str:  # the refresh token and msal's cache stay out of any log or traceback
+        return f"Grant(provider={self.provider!r}, flow={self.flow!r}, account={self.account!r})"
+
+    __str__ = __repr__
+
 
 class TokenResponse(BaseModel):
     """One answer of a token endpoint, provider-neutral."""

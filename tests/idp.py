@@ -8,6 +8,7 @@ reads at an authority. Switches make it go down, reject the client, or revoke a 
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import ssl
@@ -47,6 +48,7 @@ class IdpState:
     requests: int = 0
     access_tokens: int = 0
     refused: list[str] = field(default_factory=list)  # the error of each refused request
+    device_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # device code -> request
     forged: int = 0  # the next this many access tokens are signed with a key Dovecot does not know
     secrets_seen: list[str] = field(default_factory=list)  # every access token issued, to look for leaks
 
@@ -93,6 +95,15 @@ class IdentityProvider(_Server):
             grant = secrets.token_hex(8)
             self.state.grants[grant] = self.state.clients[client_id].mailbox
             return self._new_refresh(client_id, grant)
+
+    def approve(self, user_code: str) -> None:
+        """The person typed `user_code` at the verification address and signed in."""
+        with self.lock:
+            for request in self.state.device_codes.values():
+                if request["user_code"] == user_code:
+                    request["approved"] = True
+                    return
+        raise KeyError(user_code)
 
     def revoke_all(self) -> None:
         with self.lock:
@@ -173,12 +184,46 @@ class IdentityProvider(_Server):
             grant_type = form.get("grant_type")
             if grant_type == "client_credentials":
                 return 200, self._tokens(client.mailbox, None)
+            if grant_type == "urn:ietf:params:oauth:grant-type:device_code":
+                return self._device_grant(form)
             if grant_type != "refresh_token":
                 return self._refuse(400, "unsupported_grant_type", grant_type or "")
             held = state.refresh_tokens.pop(form.get("refresh_token", ""), None)  # rotation: used once
             if held is None or held[0] != form["client_id"] or held[1] in state.revoked:
                 return self._refuse(400, "invalid_grant", "AADSTS70008: The refresh token has expired or been revoked.")
-            return 200, self._tokens(state.grants[held[1]], self._new_refresh(held[0], held[1]))
+            return 200, self._delegated(held[0], held[1])
+
+    def _device_grant(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        request = self.state.device_codes.get(form.get("device_code", ""))
+        if request is None:
+            return self._refuse(400, "expired_token", "unknown device code")
+        if not request["approved"]:
+            return 400, {"error": "authorization_pending", "error_description": "waiting for the person"}
+        del self.state.device_codes[form["device_code"]]
+        grant = secrets.token_hex(8)
+        self.state.grants[grant] = self.state.clients[form["client_id"]].mailbox
+        return 200, self._delegated(form["client_id"], grant)
+
+    def _delegated(self, client_id: str, grant: str) -> dict[str, Any]:
+        """Tokens for a person's grant, with what msal needs to file it under an account."""
+        mailbox = self.state.grants[grant]
+        body = self._tokens(mailbox, self._new_refresh(client_id, grant))
+        info = json.dumps({"uid": grant, "utid": "test"}).encode()
+        body["client_info"] = base64.urlsafe_b64encode(info).decode().rstrip("=")
+        now = int(time.time())
+        body["id_token"] = jwt.encode({"sub": grant, "oid": grant, "tid": "test", "preferred_username": mailbox,
+                                       "aud": client_id, "iss": f"{self.base_url}/test/v2.0", "iat": now,
+                                       "exp": now + 3600}, self._key, algorithm="RS256")
+        return body
+
+    def device_code(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            if form.get("client_id") not in self.state.clients:
+                return self._refuse(400, "unauthorized_client", "AADSTS700016: Application not found")
+            code, user_code = secrets.token_urlsafe(16), secrets.token_hex(4).upper()
+            self.state.device_codes[code] = {"user_code": user_code, "approved": False}
+        return 200, {"device_code": code, "user_code": user_code, "verification_uri": f"{self.base_url}/device",
+                     "expires_in": 900, "interval": 1, "message": "To sign in, use a web browser."}
 
     def _refuse(self, status: int, error: str, description: str) -> tuple[int, dict[str, Any]]:
         self.state.refused.append(error)
@@ -228,6 +273,8 @@ def _handler(idp: IdentityProvider) -> type[BaseHTTPRequestHandler]:
             form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
             if self.path.split("?")[0].endswith("/token"):
                 self._send(*idp.token_answer(form))
+            elif self.path.split("?")[0].endswith("/devicecode"):
+                self._send(*idp.device_code(form))
             else:
                 self._send(404, {"error": "not_found"})
 

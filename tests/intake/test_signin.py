@@ -162,7 +162,8 @@ def test_failed_refresh_keeps_a_still_valid_token_and_reports_the_failure(tmp_pa
 
 def test_token_text_never_in_errors_or_reprs() -> None:
     answer = TokenResponse(access_token="SECRET-AT", expires_in=5, refresh_token="SECRET-RT")
-    assert "SECRET" not in repr(answer) and "SECRET" not in str(answer)
+    grant = Grant(provider="generic", flow="refresh_token", refresh_token="SECRET-RT", msal_cache="SECRET-C")
+    assert not any("SECRET" in text for text in (repr(answer), str(answer), repr(grant), str(grant)))
 
 
 def test_no_stored_grant_is_not_signed_in(tmp_path: Path) -> None:

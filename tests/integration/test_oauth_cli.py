@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +104,42 @@ def test_microsoft_app_only_through_msal(oauth_account, oauth_sink, idp_tls, tmp
     assert caught.value.cause == "invalid_client" and "wrong" not in str(caught.value)
     monkeypatch.setenv("DHTT_TEST_CLIENT_SECRET", oauth_account.secret)  # the renewed secret, no restart
     assert make_worker(settings).run_once() == 0
+
+
+def test_microsoft_device_code_login_then_worker(oauth_account, oauth_sink, idp_tls, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN provider "microsoft" with the device-code flow WHEN an operator runs `dhtt auth login`
+    THEN it prints, in Vietnamese, the address to open and the code to type; once the person signs
+    in the grant is stored, and the worker then reads and answers mail on it (msal refreshing it)."""
+    public_client = f"pub-{oauth_account.client_id}"
+    idp_tls.add_client(public_client, None, oauth_account.mailbox)
+    config = write_oauth_config(tmp_path / "config.toml", oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}",
+                                tmp_path)
+    text = config.read_text().replace('provider = "generic"', 'provider = "microsoft"')
+    text = text.replace('flow = "refresh_token"', 'flow = "device_code"')
+    text = text.replace(f'client_id = "{oauth_account.client_id}"', f'client_id = "{public_client}"')
+    text = text.replace(f'token_url = "{oauth_account.idp.token_url}"',
+                        f'tenant = "test"\nauthority_url = "{idp_tls.authority_url}"')
+    config.write_text(text)
+    env = {**os.environ, "REQUESTS_CA_BUNDLE": str(idp_tls.cert_path)}
+    login = subprocess.Popen([DHTT, "auth", "login", "--config", str(config)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    assert login.stdout is not None
+    prompt = login.stdout.readline()
+    match = re.search(r"Mở địa chỉ (\S+) .*nhập mã (\S+),", prompt)
+    assert match, prompt + (login.stderr.read() if login.stderr else "")
+    assert match.group(1) == f"{idp_tls.base_url}/device" and oauth_account.mailbox in prompt
+    idp_tls.approve(match.group(2))
+    out, err = login.communicate(timeout=60)
+    assert login.returncode == 0, err
+    assert "Đăng nhập thành công" in out
+
+    ids = _mails(oauth_account, 2)
+    result = subprocess.run([DHTT, "run", "--once", "--config", str(config)], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _answers(oauth_sink) == sorted(ids)
+    assert oauth_account.idp.state.refused == []
+    status = subprocess.run([DHTT, "auth", "status", "--config", str(config)], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert f"Tài khoản đã đăng nhập: {oauth_account.mailbox}" in status.stdout
+    assert "Microsoft 365" in status.stdout
