@@ -218,3 +218,33 @@ def test_token_refused_twice_is_named(oauth_account, tmp_path):  # type: ignore[
     with pytest.raises(SignInFailed) as caught:
         make_worker(settings).open_mailbox().connect()
     assert caught.value.cause == "token_refused"
+
+
+def test_corpus_over_oauth2(oauth_account, oauth_sink, tmp_path, corpus_dir):  # type: ignore[no-untyped-def]
+    """GIVEN the public corpus in a token-only mailbox WHEN the worker reads it once over OAuth2
+    THEN the corpus's scorer passes and every mail that expects an answer gets one, through submission."""
+    import json
+    import subprocess
+    import sys
+    from zoneinfo import ZoneInfo
+
+    from store.db import session
+    from store.queries import export_messages
+    from tests.integration.helpers import test_received
+    from tests.integration.test_corpus import SCORER, _expected
+
+    write_secret(oauth_account, tmp_path)
+    token = oauth_account.token()
+    for path in sorted((corpus_dir / "emails").glob("*.eml")):
+        data = path.read_bytes()
+        oauth_account.dovecot.append(oauth_account.mailbox, token, "INBOX", data, test_received(data))
+    worker = make_worker(oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path))
+    assert worker.run_once() == len(list((corpus_dir / "emails").glob("*.eml")))
+    with session(worker.engine) as db:
+        export = export_messages(db, ZoneInfo("Asia/Ho_Chi_Minh"))
+    (tmp_path / "export.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    scored = subprocess.run([sys.executable, str(SCORER), str(tmp_path / "export.json"), str(corpus_dir / "expected")],
+                            capture_output=True, text=True)
+    assert scored.returncode == 0, scored.stdout
+    wanted = {case["message_id"] for case in _expected(corpus_dir) if case["reply"] != "none"}
+    assert _answers(oauth_sink) == sorted(wanted)
