@@ -108,7 +108,9 @@ def _imap_password(client: imapclient.IMAPClient, user: str, password: str) -> N
             capabilities = {c.decode().upper() for c in client.capabilities()}
         except (IMAPClientError, OSError):
             capabilities = set()
-        if "LOGINDISABLED" in capabilities:
+        mechanisms = {c.split("=", 1)[1] for c in capabilities if c.startswith("AUTH=")}
+        # Judged only after a refusal: IMAP LOGIN works on servers that list no AUTH=PLAIN at all.
+        if "LOGINDISABLED" in capabilities or (mechanisms and not mechanisms & {"PLAIN", "LOGIN"}):
             raise SignInFailed("password_not_offered", f"IMAP server does not accept password sign-in for {user}") from err
         raise SignInFailed("password_refused", f"login refused for {user}: {err}") from err
 
@@ -130,6 +132,9 @@ def smtp_login(client: smtplib.SMTP, settings: Settings) -> None:
             raise SignInFailed("password_not_offered", f"SMTP server offers no AUTH: {err}") from err
         except smtplib.SMTPAuthenticationError as err:
             raise SignInFailed(_smtp_cause(err, "password_refused"), _smtp_text(err)) from err
+        except smtplib.SMTPException as err:  # "No suitable authentication method found"
+            offered = client.esmtp_features.get("auth", "").strip() or "none"
+            raise SignInFailed("password_not_offered", f"SMTP server offers AUTH {offered} only") from err
         return
     _smtp_oauth(client, settings)
 

@@ -248,3 +248,21 @@ def test_corpus_over_oauth2(oauth_account, oauth_sink, tmp_path, corpus_dir):  #
     assert scored.returncode == 0, scored.stdout
     wanted = {case["message_id"] for case in _expected(corpus_dir) if case["reply"] != "none"}
     assert _answers(oauth_sink) == sorted(wanted)
+
+
+def test_password_against_a_token_only_server_is_named(oauth_account, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """GIVEN auth = "password" against servers that accept tokens only (as Exchange Online and Gmail)
+    THEN IMAP and SMTP sign-in fail with cause password_not_offered, not a refused password."""
+    monkeypatch.setenv("DHTT_TEST_PASSWORD", "whatever")
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    settings.imap.auth = settings.smtp.auth = "password"
+    settings.imap.password_env = settings.smtp.password_env = "DHTT_TEST_PASSWORD"
+    client = imapclient.IMAPClient(oauth_account.dovecot.host, oauth_account.dovecot.port, ssl=False, timeout=60)
+    with pytest.raises(SignInFailed) as imap_caught:
+        imap_login(client, settings)
+    client.shutdown()
+    smtp = smtplib.SMTP(oauth_account.dovecot.host, oauth_account.dovecot.submission_port, timeout=60)
+    with pytest.raises(SignInFailed) as smtp_caught:
+        smtp_login(smtp, settings)
+    smtp.close()
+    assert (imap_caught.value.cause, smtp_caught.value.cause) == ("password_not_offered", "password_not_offered")
