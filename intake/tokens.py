@@ -8,11 +8,13 @@ Tokens are never logged and never put into an exception's text.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -96,6 +98,20 @@ class GrantStore:
         finally:
             os.close(dir_fd)
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """An exclusive lock beside the grant file, held across read, refresh and write."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            raise SignInFailed("config", f"token_file folder {self.path.parent} not writable: {err.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
     def forget(self) -> bool:
         try:
             self.path.unlink()
@@ -142,6 +158,12 @@ class TokenSource:
                 raise
 
     def _refresh(self, now: datetime) -> str:
+        # Workers on this host share the grant file: one refresh at a time, each reading the grant
+        # the previous one stored, or a rotated refresh token would be spent twice.
+        with self.store.locked():
+            return self._refresh_locked(now)
+
+    def _refresh_locked(self, now: datetime) -> str:
         grant = self.store.load()
         if self.flow != "client_credentials" and grant is None:
             raise SignInFailed("not_signed_in", f"no stored grant at {self.store.path}; run `dhtt auth login`")
@@ -153,7 +175,10 @@ class TokenSource:
             "refresh_token": answer.refresh_token or (grant.refresh_token if grant else None),
             "msal_cache": answer.msal_cache or (grant.msal_cache if grant else None),
             "last_refresh": now, "access_expires": expires})
-        self.store.save(updated)  # durably, before the new token is used
+        try:
+            self.store.save(updated)  # durably, before the new token is used
+        except OSError as err:
+            raise SignInFailed("config", f"token_file {self.store.path} not writable: {err.strerror}") from None
         self._token, self._expires = answer.access_token, expires
         self._refresh_at = expires - min(MARGIN, lifetime / 2)
         if self.failure is not None:

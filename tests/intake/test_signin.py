@@ -84,7 +84,7 @@ def test_grant_file_is_private_and_replaced_whole(tmp_path: Path) -> None:
     store.save(Grant(provider="generic", flow="refresh_token", refresh_token="one"))
     store.save(Grant(provider="generic", flow="refresh_token", refresh_token="two"))
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert [p.name for p in store.path.parent.iterdir()] == ["grant.json"]  # no temp file left
+    assert not [p.name for p in store.path.parent.iterdir() if p.name.endswith(".tmp")]  # none left behind
     loaded = store.load()
     assert loaded is not None and loaded.refresh_token == "two"
     assert store.forget() and store.load() is None and not store.forget()
@@ -182,3 +182,36 @@ def test_concurrent_callers_share_one_refresh(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert provider.calls == 1
+
+
+class _RotatingEndpoint:
+    """Accepts each refresh token once, as Microsoft does; records a reuse."""
+
+    def __init__(self) -> None:
+        self.valid, self.reused, self.n, self.lock = {"rt0"}, 0, 0, threading.Lock()
+
+    def fetch(self, grant: Grant | None) -> TokenResponse:
+        assert grant is not None
+        with self.lock:
+            if grant.refresh_token not in self.valid:
+                self.reused += 1
+                raise SignInFailed("invalid_grant", "reused")
+            self.valid.discard(grant.refresh_token)
+            self.n += 1
+            self.valid.add(f"rt{self.n}")
+            return TokenResponse(access_token=f"at{self.n}", expires_in=100, refresh_token=f"rt{self.n}")
+
+
+def test_two_workers_sharing_a_grant_file_never_spend_a_refresh_token_twice(tmp_path: Path) -> None:
+    store = GrantStore(tmp_path / "grant.json")
+    store.save(Grant(provider="generic", flow="refresh_token", refresh_token="rt0"))
+    endpoint = _RotatingEndpoint()
+    sources = [TokenSource("generic", "refresh_token", endpoint, GrantStore(store.path), None) for _ in range(4)]
+    threads = [threading.Thread(target=lambda s=s: [s.token(fresh=True) for _ in range(5)]) for s in sources]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert endpoint.reused == 0 and endpoint.n == 20
+    loaded = store.load()
+    assert loaded is not None and loaded.refresh_token == "rt20"
