@@ -32,11 +32,13 @@ class HealthTracker:
 
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
+        self.connected = False  # signed in since the last failure: the next drop retries at once
 
     def _row(self, db: Session) -> MailboxHealth:
         return db.get(MailboxHealth, 1) or MailboxHealth(id=1)
 
     def ok(self, mode: str) -> None:
+        self.connected = True
         with session(self.worker.engine) as db:
             row = self._row(db)
             if row.down_alerted and row.down_since is not None:
@@ -170,5 +172,9 @@ def run_forever(worker: Worker, stop: threading.Event) -> None:
         except (MailboxUnavailable, MailboxLoginFailed) as err:
             log.warning("mailbox unavailable (%s); retrying in %.0f s", err, backoff)
             health.down(str(err))
+        if health.connected:
+            # A connection that worked and then dropped (e.g. Exchange ends sessions when their
+            # token expires) is reconnected at once, not after the backoff of earlier outages.
+            backoff, health.connected = 1.0, False
         stop.wait(backoff)
         backoff = min(backoff * 2, MAX_BACKOFF)
