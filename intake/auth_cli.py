@@ -11,8 +11,8 @@ import typer
 
 from cli_common import CONFIG_OPTION, settings_or_exit
 from intake.errors import SignInFailed
-from intake.oauth_providers import (GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, MicrosoftProvider, error_answer, read_secret,
-                                    scopes)
+from intake.oauth_providers import (GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, MicrosoftProvider, classify, error_answer,
+                                    read_secret, scopes)
 from intake.signin import token_source
 from intake.signin_text import cause_text
 from intake.tokens import Grant, GrantStore
@@ -91,12 +91,28 @@ def _device_code(settings: Settings) -> Grant:
 
 
 def _google_consent(settings: Settings, paste: bool) -> Grant:
+    import requests
     from google_auth_oauthlib.flow import InstalledAppFlow
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
     o = settings.oauth2
     client = {"installed": {"client_id": o.client_id, "client_secret": read_secret(o, settings.path) or "",
                             "auth_uri": GOOGLE_AUTH_URL, "token_uri": o.token_url or GOOGLE_TOKEN_URL}}
     flow = InstalledAppFlow.from_client_config(client, scopes=scopes(o))
+    try:
+        _run_consent(flow, settings, paste)
+    except OAuth2Error as err:
+        raise SignInFailed(classify(err.error, err.description or ""), f"{err.error}: {err.description}") from None
+    except requests.RequestException as err:
+        raise SignInFailed("provider_unreachable", type(err).__name__) from None
+    credentials: Any = flow.credentials
+    if not credentials.refresh_token:
+        raise SignInFailed("consent_required", "Google returned no refresh token")
+    return Grant(provider="google", flow="authorization_code", account=settings.imap.user,
+                 refresh_token=credentials.refresh_token)
+
+
+def _run_consent(flow: Any, settings: Settings, paste: bool) -> None:
     if paste:
         # Google no longer offers an out-of-band code: the browser is sent to a loopback address
         # that nothing answers, and the person pastes that address (it holds the code) here.
@@ -110,11 +126,6 @@ def _google_consent(settings: Settings, paste: bool) -> Grant:
         flow.run_local_server(port=0, open_browser=False, authorization_prompt_message=(
             "Mở địa chỉ sau trong trình duyệt trên chính máy này và đăng nhập: {url}"),
             success_message="Đã đăng nhập xong, có thể đóng cửa sổ này.", access_type="offline", prompt="consent")
-    credentials: Any = flow.credentials
-    if not credentials.refresh_token:
-        raise SignInFailed("consent_required", "Google returned no refresh token")
-    return Grant(provider="google", flow="authorization_code", account=settings.imap.user,
-                 refresh_token=credentials.refresh_token)
 
 
 def _code_from(answer: str) -> str:

@@ -49,6 +49,7 @@ class IdpState:
     access_tokens: int = 0
     refused: list[str] = field(default_factory=list)  # the error of each refused request
     device_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # device code -> request
+    codes: dict[str, str] = field(default_factory=dict)  # authorization code -> client id
     forged: int = 0  # the next this many access tokens are signed with a key Dovecot does not know
     secrets_seen: list[str] = field(default_factory=list)  # every access token issued, to look for leaks
 
@@ -95,6 +96,13 @@ class IdentityProvider(_Server):
             grant = secrets.token_hex(8)
             self.state.grants[grant] = self.state.clients[client_id].mailbox
             return self._new_refresh(client_id, grant)
+
+    def authorize(self, client_id: str) -> str:
+        """A person consented on the provider's page: the authorization code sent to the redirect."""
+        with self.lock:
+            code = secrets.token_urlsafe(12)
+            self.state.codes[code] = client_id
+            return code
 
     def approve(self, user_code: str) -> None:
         """The person typed `user_code` at the verification address and signed in."""
@@ -186,6 +194,12 @@ class IdentityProvider(_Server):
                 return 200, self._tokens(client.mailbox, None)
             if grant_type == "urn:ietf:params:oauth:grant-type:device_code":
                 return self._device_grant(form)
+            if grant_type == "authorization_code":
+                if state.codes.pop(form.get("code", ""), None) != form["client_id"]:
+                    return self._refuse(400, "invalid_grant", "unknown authorization code")
+                grant = secrets.token_hex(8)
+                state.grants[grant] = client.mailbox
+                return 200, self._delegated(form["client_id"], grant)
             if grant_type != "refresh_token":
                 return self._refuse(400, "unsupported_grant_type", grant_type or "")
             held = state.refresh_tokens.pop(form.get("refresh_token", ""), None)  # rotation: used once
@@ -271,6 +285,10 @@ def _handler(idp: IdentityProvider) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
             form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+            basic = self.headers.get("Authorization", "")
+            if basic.startswith("Basic "):  # RFC 6749 §2.3.1: client credentials in the header
+                name, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+                form.update(client_id=urllib.parse.unquote_plus(name), client_secret=urllib.parse.unquote_plus(secret))
             if self.path.split("?")[0].endswith("/token"):
                 self._send(*idp.token_answer(form))
             elif self.path.split("?")[0].endswith("/devicecode"):

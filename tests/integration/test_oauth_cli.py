@@ -143,3 +143,28 @@ def test_microsoft_device_code_login_then_worker(oauth_account, oauth_sink, idp_
                             env=env, timeout=60)
     assert f"Tài khoản đã đăng nhập: {oauth_account.mailbox}" in status.stdout
     assert "Microsoft 365" in status.stdout
+
+
+def test_google_login_with_a_pasted_address(oauth_account, oauth_sink, idp_tls, tmp_path):  # type: ignore[no-untyped-def]
+    """GIVEN provider "google" on a server without a browser WHEN an operator runs `dhtt auth login
+    --paste`, opens the printed address elsewhere and pastes back the address the browser was sent to
+    THEN the refresh token is stored and the worker reads and answers mail with it."""
+    write_secret(oauth_account, tmp_path)
+    config = write_oauth_config(tmp_path / "config.toml", oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}",
+                                tmp_path)
+    text = config.read_text().replace('provider = "generic"', 'provider = "google"')
+    text = text.replace('flow = "refresh_token"', 'flow = "authorization_code"')
+    config.write_text(text.replace(oauth_account.idp.token_url, idp_tls.token_url))
+    env = {**os.environ, "REQUESTS_CA_BUNDLE": str(idp_tls.cert_path)}
+    code = idp_tls.authorize(oauth_account.client_id)
+    pasted = f"http://127.0.0.1:1/?state=x&code={code}&scope=https://mail.google.com/\n"
+    login = subprocess.run([DHTT, "auth", "login", "--paste", "--config", str(config)], input=pasted,
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert login.returncode == 0, login.stdout + login.stderr
+    assert "https://accounts.google.com/o/oauth2/auth?" in login.stdout and oauth_account.client_id in login.stdout
+    assert "Đăng nhập thành công" in login.stdout
+    ids = _mails(oauth_account, 1)
+    result = subprocess.run([DHTT, "run", "--once", "--config", str(config)], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _answers(oauth_sink) == sorted(ids)
