@@ -73,7 +73,7 @@ def _save(settings: Settings, grant: Grant) -> None:
 def _device_code(settings: Settings) -> Grant:
     import msal
 
-    provider = MicrosoftProvider(settings.oauth2, lambda: None, None)
+    provider = MicrosoftProvider(settings.oauth2, lambda: None, lambda: None)
     cache = msal.SerializableTokenCache()
     app_ = provider.app(cache)
     flow = app_.initiate_device_flow(scopes=scopes(settings.oauth2))

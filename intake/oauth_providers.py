@@ -130,10 +130,11 @@ def post_form(url: str, form: dict[str, str], timeout: float) -> dict[str, Any]:
 class MicrosoftProvider:
     """Microsoft Entra through msal: app-only (secret or certificate) or delegated (device code)."""
 
-    def __init__(self, settings: OAuth2Settings, secret: Callable[[], str | None], certificate: bytes | None) -> None:
+    def __init__(self, settings: OAuth2Settings, secret: Callable[[], str | None],
+                 certificate: Callable[[], bytes | None]) -> None:
         self.settings, self._secret, self._certificate = settings, secret, certificate
         self._app: Any = None
-        self._app_secret: str | None = None
+        self._app_credential: object = None
 
     @property
     def authority(self) -> str:
@@ -152,20 +153,22 @@ class MicrosoftProvider:
         try:
             if s.flow == "device_code":
                 return msal.PublicClientApplication(s.client_id, token_cache=cache, **options)
-            secret = self._secret()
-            if self._app is None or secret != self._app_secret:  # a renewed secret: a new app
-                self._app = msal.ConfidentialClientApplication(
-                    s.client_id, client_credential=self._credential(secret), **options)
-                self._app_secret = secret
+            credential = self._credential()
+            if self._app is None or credential != self._app_credential:  # renewed: a new app
+                self._app = msal.ConfidentialClientApplication(s.client_id, client_credential=credential, **options)
+                self._app_credential = credential
             return self._app
         except ValueError as err:
             raise SignInFailed("tenant_not_found", str(err).split(". ")[0]) from None
         except requests.RequestException as err:
             raise SignInFailed("provider_unreachable", type(err).__name__) from None
 
-    def _credential(self, secret: str | None) -> str | dict[str, str]:
-        if self._certificate:
-            return certificate_credential(self._certificate)
+    def _credential(self) -> str | dict[str, str]:
+        """Read each time, so a renewed secret or certificate is taken up without a restart."""
+        certificate = self._certificate()
+        if certificate:
+            return certificate_credential(certificate)
+        secret = self._secret()
         if not secret:
             raise SignInFailed("config", f"no client secret: set {self.settings.secret_env} or oauth2.secret_file")
         return secret

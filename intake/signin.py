@@ -51,12 +51,15 @@ def build_fetcher(settings: Settings) -> Fetcher:
         return GenericProvider(o, secret)
     if o.provider == "google":
         return GoogleProvider(o, secret)
-    certificate = None
-    if o.certificate_file:
+
+    def certificate() -> bytes | None:
+        if not o.certificate_file:
+            return None
         try:
-            certificate = settings.path(o.certificate_file).read_bytes()
+            return settings.path(o.certificate_file).read_bytes()
         except OSError as err:
             raise SignInFailed("config", f"certificate_file unreadable: {err.strerror}") from None
+
     return MicrosoftProvider(o, secret, certificate)
 
 

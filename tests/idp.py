@@ -33,6 +33,7 @@ KID = "k1"
 class Client:
     secret: str | None
     mailbox: str
+    certificate: Any = None  # a public key: the client proves itself with a signed assertion instead
 
 
 @dataclass
@@ -86,9 +87,9 @@ class IdentityProvider(_Server):
         return self.base_url
 
     # -- switches and set-up ---------------------------------------------------------------
-    def add_client(self, client_id: str, secret: str | None, mailbox: str) -> None:
+    def add_client(self, client_id: str, secret: str | None, mailbox: str, certificate: Any = None) -> None:
         with self.lock:
-            self.state.clients[client_id] = Client(secret, mailbox)
+            self.state.clients[client_id] = Client(secret, mailbox, certificate)
 
     def consent(self, client_id: str) -> str:
         """A person's consent for `client_id`: a new grant; returns its first refresh token."""
@@ -187,7 +188,7 @@ class IdentityProvider(_Server):
             if state.down:
                 return 503, {"error": "temporarily_unavailable"}
             client = state.clients.get(form.get("client_id", ""))
-            if client is None or state.reject_clients or (client.secret and form.get("client_secret") != client.secret):
+            if client is None or state.reject_clients or not _authenticated(client, form):
                 return self._refuse(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
             grant_type = form.get("grant_type")
             if grant_type == "client_credentials":
@@ -260,6 +261,18 @@ class IdentityProvider(_Server):
         return {"issuer": f"{base}/v2.0", "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
                 "token_endpoint": f"{base}/oauth2/v2.0/token",
                 "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode"}
+
+
+def _authenticated(client: Client, form: dict[str, str]) -> bool:
+    """A secret that matches, or an assertion signed by the client's certificate key (RFC 7523)."""
+    if client.certificate is not None:
+        try:
+            claims = jwt.decode(form.get("client_assertion", ""), client.certificate, algorithms=["RS256", "PS256"],
+                                options={"verify_aud": False})
+        except jwt.PyJWTError:
+            return False
+        return claims.get("iss") == claims.get("sub") == form.get("client_id")
+    return not client.secret or form.get("client_secret") == client.secret
 
 
 def _handler(idp: IdentityProvider) -> type[BaseHTTPRequestHandler]:

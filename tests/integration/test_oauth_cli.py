@@ -12,7 +12,7 @@ import imapclient
 import pytest
 
 from intake.errors import SignInFailed
-from intake.signin import imap_login
+from intake.signin import imap_login, token_source
 from intake.tokens import Grant, GrantStore
 from tests.integration.helpers import make_worker
 from tests.integration.oauth_rig import *  # noqa: F403 - the rig's fixtures
@@ -168,3 +168,38 @@ def test_google_login_with_a_pasted_address(oauth_account, oauth_sink, idp_tls, 
                             env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert _answers(oauth_sink) == sorted(ids)
+
+
+def test_microsoft_app_only_with_a_certificate(oauth_account, oauth_sink, idp_tls, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """GIVEN an application that proves itself with a certificate (certificate_file: key and
+    certificate in one PEM) THEN msal signs its assertion with it and the mail is answered; a
+    certificate the provider does not know is named invalid_client (read again, no restart)."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(idp_tls.cert_path))
+    key, pem = _certificate(tmp_path / "app.pem")
+    idp_tls.add_client(f"cert-{oauth_account.client_id}", None, oauth_account.mailbox, certificate=key.public_key())
+    settings = oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    o = settings.oauth2
+    o.provider, o.tenant, o.authority_url, o.token_url = "microsoft", "test", idp_tls.authority_url, ""
+    o.client_id, o.secret_file, o.certificate_file = f"cert-{oauth_account.client_id}", None, pem
+    ids = _mails(oauth_account, 1)
+    assert make_worker(settings).run_once() == 1
+    assert _answers(oauth_sink) == sorted(ids)
+
+    _certificate(pem)  # replaced by a certificate the provider was never given
+    token_source(settings).forget_cached()
+    client = imapclient.IMAPClient(oauth_account.dovecot.host, oauth_account.dovecot.port, ssl=False, timeout=60)
+    with pytest.raises(SignInFailed) as caught:
+        imap_login(client, settings)
+    client.shutdown()
+    assert caught.value.cause == "invalid_client"
+
+
+def _certificate(path: Path):  # type: ignore[no-untyped-def]
+    key_file = path.with_suffix(".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=dhtt",
+                    "-keyout", str(key_file), "-out", str(path)], check=True, capture_output=True)
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    key = load_pem_private_key(key_file.read_bytes(), None)
+    path.write_bytes(key_file.read_bytes() + path.read_bytes())
+    return key, path
