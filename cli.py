@@ -218,6 +218,8 @@ review_app = typer.Typer(help="Thư chờ xác minh (địa chỉ chưa đăng k
                          no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(review_app, name="review")
+from intake.auth_cli import app as auth_app  # noqa: E402 - dhtt auth login|status|logout (issue 13)
+app.add_typer(auth_app, name="auth")
 
 
 def _list_outcome(config: Path, outcome: str) -> None:

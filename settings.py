@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from intake.config import ImapSettings, IntakeSettings, OAuth2Settings, SmtpSettings
 from intake.quota import QuotaRules
@@ -32,6 +32,20 @@ class Settings(BaseModel):
     quota: QuotaRules = Field(default_factory=QuotaRules)
     web: WebSettings = Field(default_factory=WebSettings)
     base_dir: Path = Path(".")
+
+    @property
+    def uses_oauth2(self) -> bool:
+        return self.imap.auth == "oauth2" or self.smtp.auth == "oauth2"
+
+    @model_validator(mode="after")
+    def _oauth2_complete(self) -> Settings:
+        if self.uses_oauth2:
+            missing = self.oauth2.check_complete()
+            if missing:
+                raise _KeyError(f"oauth2.{missing}")
+            if self.smtp.auth == "oauth2" and not self.smtp.user:
+                raise _KeyError("smtp.user: cần khai báo khi smtp.auth = \"oauth2\" (địa chỉ hộp thư gửi thư trả lời)")
+        return self
 
     def secret(self, env_name: str) -> str | None:
         """The value of a secret's environment variable, or None when unset."""
@@ -75,8 +89,15 @@ def _problem(error: Any) -> str:
     return f"giá trị không hợp lệ (mã lỗi {kind})"
 
 
+class _KeyError(ValueError):
+    """A cross-section check; its message already starts with the key it names."""
+
+
 def _describe(err: ValidationError) -> str:
     first = err.errors()[0]
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, _KeyError):
+        return f"lỗi cấu hình: {cause}"
     key = ".".join(str(p) for p in first["loc"])
     return f"lỗi cấu hình: {key}: {_problem(first)}"
 

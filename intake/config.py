@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+AuthMode = Literal["password", "oauth2"]
 
 
 class ImapSettings(BaseModel):
@@ -16,7 +19,7 @@ class ImapSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=993, ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "tls"
-    auth: Literal["password", "oauth2"] = "password"
+    auth: AuthMode = "password"
     user: str = "phongcntt.soninhbinh@moet.edu.vn"  # with oauth2: the mailbox acted as (XOAUTH2 user=)
     password_env: str = "DHTT_IMAP_PASSWORD"
     sasl_mechanism: Literal["xoauth2", "oauthbearer"] = "xoauth2"  # oauth2 only
@@ -38,7 +41,7 @@ class SmtpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "starttls"
-    auth: Literal["password", "oauth2"] = "password"  # oauth2: SMTP AUTH XOAUTH2
+    auth: AuthMode = "password"
     user: str | None = None  # with oauth2: the mailbox acted as
     password_env: str = "DHTT_SMTP_PASSWORD"
     sender: str = "phongcntt.soninhbinh@moet.edu.vn"
@@ -46,23 +49,57 @@ class SmtpSettings(BaseModel):
     timeout_seconds: float = Field(default=30.0, gt=0)
 
 
+Provider = Literal["microsoft", "google", "generic"]
+Flow = Literal["client_credentials", "device_code", "authorization_code", "refresh_token"]
+# Which flows each provider's code path implements.
+FLOWS: dict[str, tuple[str, ...]] = {
+    "microsoft": ("client_credentials", "device_code"),
+    "google": ("authorization_code",),
+    "generic": ("client_credentials", "refresh_token"),
+}
+
+
 class OAuth2Settings(BaseModel):
-    """OAuth2 sign-in, read only when imap.auth or smtp.auth is "oauth2". Secrets never live here."""
+    """Token-based sign-in (read only when imap.auth or smtp.auth is "oauth2"). Secrets come from
+    the environment or a file, never from config.toml."""
 
     model_config = ConfigDict(extra="forbid")
 
-    provider: Literal["microsoft", "google", "generic"] = "microsoft"
-    flow: Literal["client_credentials", "device_code", "authorization_code", "refresh_token"] = "client_credentials"
-    tenant: str = ""  # microsoft: tenant id or domain (e.g. "moet.edu.vn")
+    provider: Provider = "microsoft"
+    flow: Flow = "client_credentials"
+    tenant: str = ""  # microsoft: tenant id or domain
     client_id: str = ""
     scopes: list[str] = Field(default_factory=list)  # empty: the provider's defaults for the flow
     token_url: str = ""  # generic: the token endpoint; others: optional override
     authority_url: str = ""  # microsoft: optional override of https://login.microsoftonline.com
-    secret_env: str = "DHTT_OAUTH2_CLIENT_SECRET"  # environment variable holding the client secret, or
-    secret_file: str = ""  # a file holding it
-    certificate_file: str = ""  # microsoft app-only with a certificate: PEM, private key and certificate
-    secret_expires: str = ""  # optional ISO date; admins are warned ahead of it
-    token_file: str = "var/oauth2/grant.json"  # the stored refresh token / grant
+    secret_env: str = "DHTT_OAUTH2_CLIENT_SECRET"
+    secret_file: Path | None = None
+    certificate_file: Path | None = None  # microsoft app-only: PEM with private key and certificate
+    secret_expires: date | None = None  # admins are warned ahead of it
+    token_file: Path = Path("var/oauth2/grant.json")
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("secret_file", "certificate_file", "secret_expires", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _flow_fits_provider(self) -> OAuth2Settings:
+        if self.flow not in FLOWS[self.provider]:
+            allowed = ", ".join(FLOWS[self.provider])
+            raise ValueError(f"flow “{self.flow}” không dùng được với provider “{self.provider}” (chỉ có: {allowed})")
+        return self
+
+    def check_complete(self) -> str | None:
+        """The first key missing for sign-in to work, as 'key: why', or None when complete."""
+        if not self.client_id:
+            return "client_id: cần khai báo khi dùng auth = \"oauth2\""
+        if self.provider == "generic" and not self.token_url:
+            return "token_url: cần khai báo với provider = \"generic\" (địa chỉ cấp mã truy cập)"
+        if self.provider == "microsoft" and not self.tenant and not self.authority_url:
+            return "tenant: cần khai báo với provider = \"microsoft\" (mã hoặc tên miền của tổ chức)"
+        return None
 
 
 class IntakeSettings(BaseModel):

@@ -23,3 +23,21 @@ class ReplyRefused(IntakeError):
 
 class ImportFailed(IntakeError):
     """A file given to `dhtt import` could not be read."""
+
+
+class SignInFailed(MailboxLoginFailed):
+    """IMAP or SMTP sign-in failed, or no access token could be had; `cause` says what to fix.
+
+    A MailboxLoginFailed, so code that handled a refused password handles this too. str() is English
+    and never holds a token or a secret: the providers' error descriptions are kept, tokens are not.
+    """
+
+    CAUSES = ("password_refused", "password_not_offered", "token_refused", "invalid_client", "secret_expired",
+              "invalid_grant", "consent_required", "tenant_not_found", "mailbox_permission",
+              "smtp_auth_disabled", "provider_unreachable", "not_signed_in", "config")
+
+    def __init__(self, cause: str, detail: str = "") -> None:
+        assert cause in self.CAUSES, cause
+        self.cause = cause
+        self.detail = detail
+        super().__init__(f"sign-in failed ({cause}){': ' + detail if detail else ''}")

@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -14,6 +15,10 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from intake.config import ImapSettings
 from intake.errors import MailboxLoginFailed, MailboxUnavailable
 from intake.models import RawMessage
+from intake.signin import imap_login
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 _NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
 
@@ -25,9 +30,10 @@ def _aware(moment: datetime) -> datetime:
 class Mailbox:
     """One connection to the Sở mailbox, selected on the inbox folder."""
 
-    def __init__(self, settings: ImapSettings, password: str) -> None:
+    def __init__(self, settings: ImapSettings, password: str = "", signin: Settings | None = None) -> None:
         self.settings = settings
         self._password = password
+        self._signin = signin  # the whole configuration: sign in as it says (password or OAuth2)
         self._client: imapclient.IMAPClient | None = None
         self.uidvalidity = 0
         self._sep = "/"
@@ -62,12 +68,23 @@ class Mailbox:
         """Log in, create our folders if missing, and select the inbox read-write."""
         try:
             client = self._open()
-            client.login(self.settings.user, self._password)
-        except LoginError as err:
-            raise MailboxLoginFailed(f"login refused for {self.settings.user}: {err}") from err
         except _NETWORK_ERRORS as err:
             raise MailboxUnavailable(f"{self.settings.host}:{self.settings.port}: {err}") from err
         self._client = client
+        try:
+            if self._signin is not None:
+                imap_login(client, self._signin)  # raises SignInFailed, a MailboxLoginFailed
+            else:
+                client.login(self.settings.user, self._password)
+        except MailboxLoginFailed:
+            self._drop()
+            raise
+        except LoginError as err:
+            self._drop()
+            raise MailboxLoginFailed(f"login refused for {self.settings.user}: {err}") from err
+        except _NETWORK_ERRORS as err:
+            self._drop()
+            raise MailboxUnavailable(f"{self.settings.host}:{self.settings.port}: {err}") from err
         self._guard(self._prepare)
 
     def _delimiter(self) -> str:

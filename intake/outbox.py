@@ -6,13 +6,18 @@ import logging
 import smtplib
 import socket
 import ssl
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from intake.config import SmtpSettings
-from intake.errors import OutboxUnavailable, ReplyRefused
+from intake.errors import OutboxUnavailable, ReplyRefused, SignInFailed
+from intake.signin import smtp_login
 from store.db import session
 from store.records import claim_reply, mark_reply, pending_replies
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +25,10 @@ log = logging.getLogger(__name__)
 class SmtpClient:
     """Opens one SMTP connection per flush and translates smtplib errors into ours."""
 
-    def __init__(self, settings: SmtpSettings, password: str | None) -> None:
+    def __init__(self, settings: SmtpSettings, password: str | None, signin: Settings | None = None) -> None:
         self.settings = settings
         self._password = password
+        self._signin = signin  # the whole configuration: sign in as it says (password or OAuth2)
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -37,8 +43,14 @@ class SmtpClient:
     def open(self) -> smtplib.SMTP:
         try:
             client = self._connect()
-            if self.settings.user and self._password:
+            if self._signin is not None:
+                smtp_login(client, self._signin)
+            elif self.settings.user and self._password:
                 client.login(self.settings.user, self._password)
+        except SignInFailed as err:
+            # Replies stay queued and are sent once sign-in works again; the runner alerts.
+            _quit(client)
+            raise OutboxUnavailable(f"{self.settings.host}:{self.settings.port}: {err}") from err
         except (OSError, socket.timeout, smtplib.SMTPException) as err:
             raise OutboxUnavailable(f"{self.settings.host}:{self.settings.port}: {err}") from err
         return client
@@ -56,6 +68,13 @@ class SmtpClient:
             raise OutboxUnavailable(str(err)) from err
         if refused:
             log.warning("some recipients refused: %s", refused)
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()
 
 
 def flush_outbox(engine: Engine, smtp: SmtpClient, worker: str = "worker") -> int:

@@ -37,6 +37,9 @@ LABELS: dict[str, str] = {
 ALERT_SUBJECTS: dict[str, str] = {
     "alert_down": "[DHTT] Cảnh báo: không kết nối được hộp thư tiếp nhận hồ sơ",
     "alert_up": "[DHTT] Hộp thư tiếp nhận hồ sơ đã hoạt động trở lại",
+    "signin_down": "[DHTT] Cảnh báo: không đăng nhập được vào hộp thư tiếp nhận hồ sơ",
+    "signin_up": "[DHTT] Đăng nhập vào hộp thư tiếp nhận hồ sơ đã hoạt động trở lại",
+    "secret_expiring": "[DHTT] Nhắc việc: khóa bí mật của ứng dụng đăng nhập hộp thư sắp hết hạn",
 }
 MAX_SUBJECT = 120  # characters kept of the unit's own subject
 MAX_REFERENCES = 10
@@ -337,7 +340,10 @@ def _stranger_pending(context: dict[str, Any], recipient: str, original: Inbound
     )
 
 
-def build_alert(kind: Literal["alert_down", "alert_up"], *, key: str, to: list[str], since: datetime,
+AlertKind = Literal["alert_down", "alert_up", "signin_down", "signin_up", "secret_expiring"]
+
+
+def build_alert(kind: AlertKind, *, key: str, to: list[str], since: datetime,
                 detail: str, settings: ReplySettings) -> OutgoingReply:
     """The administrators' alert that the mailbox is unreachable since `since`, or has recovered."""
     context = {

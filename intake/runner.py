@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import UTC, datetime, timedelta
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from intake.errors import MailboxLoginFailed, MailboxUnavailable
-from intake.replies import build_alert
+from intake.errors import MailboxLoginFailed, MailboxUnavailable, SignInFailed
+from intake.replies import AlertKind, build_alert
+from intake.signin import token_source
+from intake.signin_text import cause_text
 from intake.worker import Worker
 from store import records
 from store.db import session
@@ -20,6 +21,10 @@ from store.models import MailboxHealth
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
 STOP_CHECK_SECONDS = 5
+SECRET_WARNING_DAYS = 14
+# Causes a person must fix: alerted at once. A provider that is down may come back by itself, so
+# it is alerted after alert_after_minutes like an unreachable mailbox.
+_TRANSIENT = ("provider_unreachable",)
 
 
 class HealthTracker:
@@ -27,11 +32,13 @@ class HealthTracker:
 
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
+        self.connected = False  # signed in since the last failure: the next drop retries at once
 
     def _row(self, db: Session) -> MailboxHealth:
         return db.get(MailboxHealth, 1) or MailboxHealth(id=1)
 
     def ok(self, mode: str) -> None:
+        self.connected = True
         with session(self.worker.engine) as db:
             row = self._row(db)
             if row.down_alerted and row.down_since is not None:
@@ -52,7 +59,62 @@ class HealthTracker:
             db.add(row)
         self.worker.flush()
 
-    def _alert(self, db: Session, kind: Literal["alert_down", "alert_up"], since: datetime, detail: str) -> None:
+    # -- OAuth2 sign-in: separate from the mailbox's reachability, one alert each way ---------
+    def check_signin(self) -> None:
+        """Keep the access token fresh; record and announce when refreshing starts or stops failing."""
+        settings = self.worker.settings
+        if not settings.uses_oauth2:
+            return
+        try:
+            source = token_source(settings)
+            source.token()
+            failure = source.failure
+        except SignInFailed as err:
+            failure = err
+        if failure is not None:
+            self.signin_down(failure)
+        else:
+            self.signin_ok()
+        self._warn_secret(settings.oauth2.secret_expires)
+
+    def signin_down(self, err: SignInFailed) -> None:
+        limit = timedelta(minutes=self.worker.settings.intake.alert_after_minutes)
+        with session(self.worker.engine) as db:
+            row = self._row(db)
+            now = datetime.now(UTC)
+            since = _aware(row.signin_down_since or now)
+            row.signin_down_since, row.signin_cause = since, err.cause
+            due = err.cause not in _TRANSIENT or now - since >= limit
+            if not row.signin_alerted and due:
+                self._alert(db, "signin_down", since, cause_text(err.cause))
+                row.signin_alerted = True
+            db.add(row)
+        self.worker.flush()
+
+    def signin_ok(self) -> None:
+        with session(self.worker.engine) as db:
+            row = self._row(db)
+            if row.signin_down_since is None:
+                return
+            if row.signin_alerted:
+                self._alert(db, "signin_up", _aware(row.signin_down_since), "")
+            row.signin_down_since, row.signin_cause, row.signin_alerted = None, None, False
+            db.add(row)
+        self.worker.flush()
+
+    def _warn_secret(self, expires: date | None) -> None:
+        if expires is None or date.today() < expires - timedelta(days=SECRET_WARNING_DAYS):
+            return
+        with session(self.worker.engine) as db:
+            row = self._row(db)
+            if row.secret_warned == expires.isoformat():
+                return
+            moment = datetime(expires.year, expires.month, expires.day, tzinfo=UTC)
+            self._alert(db, "secret_expiring", moment, expires.strftime("%d/%m/%Y"))
+            row.secret_warned = expires.isoformat()
+            db.add(row)
+
+    def _alert(self, db: Session, kind: AlertKind, since: datetime, detail: str) -> None:
         admins = self.worker.settings.intake.admins
         if not admins:
             log.warning("mailbox %s since %s, but no administrators are configured", kind, since)
@@ -63,6 +125,10 @@ class HealthTracker:
                             alert.to_bytes(self.worker.replies, datetime.now(UTC)))
 
 
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _listen(worker: Worker, stop: threading.Event, health: HealthTracker) -> None:
     imap = worker.settings.imap
     poll = worker.settings.intake.poll_seconds
@@ -71,6 +137,7 @@ def _listen(worker: Worker, stop: threading.Event, health: HealthTracker) -> Non
         idle = imap.idle and mailbox.supports_idle()
         mode = "idle" if idle else "polling"
         health.ok(mode)
+        health.check_signin()
         worker.sync(mailbox)
         last_sync = time.monotonic()
         # Short IDLE slices keep a stop request prompt; IDLE connections can also die silently, so
@@ -80,6 +147,7 @@ def _listen(worker: Worker, stop: threading.Event, health: HealthTracker) -> Non
             announced = mailbox.idle_wait(slice_seconds) if idle else stop.wait(slice_seconds) and False
             if stop.is_set():
                 break
+            health.check_signin()  # a token that expires while we idle is refreshed here, ahead of need
             if announced or time.monotonic() - last_sync >= poll:
                 worker.sync(mailbox)
                 last_sync = time.monotonic()
@@ -94,8 +162,19 @@ def run_forever(worker: Worker, stop: threading.Event) -> None:
         try:
             _listen(worker, stop, health)
             backoff = 1.0
+            continue
+        except SignInFailed as err:
+            log.warning("mailbox sign-in failed (%s); retrying in %.0f s", err, backoff)
+            if worker.settings.imap.auth == "oauth2":
+                health.signin_down(err)
+            else:
+                health.down(str(err))  # a refused password: as before, the mailbox is down
         except (MailboxUnavailable, MailboxLoginFailed) as err:
             log.warning("mailbox unavailable (%s); retrying in %.0f s", err, backoff)
             health.down(str(err))
-            stop.wait(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF)
+        if health.connected:
+            # A connection that worked and then dropped (e.g. Exchange ends sessions when their
+            # token expires) is reconnected at once, not after the backoff of earlier outages.
+            backoff, health.connected = 1.0, False
+        stop.wait(backoff)
+        backoff = min(backoff * 2, MAX_BACKOFF)

@@ -52,7 +52,7 @@ class Worker:
             authserv_ids=intake.authserv_id)
         self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
                                      message_id_domain=intake.message_id_domain)
-        self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env))
+        self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env), signin=settings)
         self._template_file: FileAttachment | None = None
         self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb,
                              self.spool.root)
@@ -154,7 +154,7 @@ class Worker:
     # -- the mailbox -------------------------------------------------------------------------
     def open_mailbox(self) -> Mailbox:
         password = self.settings.secret(self.settings.imap.password_env) or ""
-        return Mailbox(self.settings.imap, password)
+        return Mailbox(self.settings.imap, password, signin=self.settings)
 
     def sync(self, mailbox: Mailbox) -> int:
         """Fetch what is new since the checkpoint, decide it, answer it, move it. Returns new count."""

@@ -10,6 +10,7 @@ PYTHON=${PYTHON:-python3}
 missing=()
 { command -v dovecot || [ -x /usr/sbin/dovecot ]; } >/dev/null 2>&1 || missing+=(dovecot-core)
 dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)
+dpkg -s dovecot-submissiond >/dev/null 2>&1 || missing+=(dovecot-submissiond)  # SMTP with XOAUTH2
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v antiword >/dev/null 2>&1 || missing+=(antiword)          # old Word .doc
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)  # .rtf, .doc fallback

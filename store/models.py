@@ -159,3 +159,7 @@ class MailboxHealth(SQLModel, table=True):
     down_since: datetime | None = None
     down_alerted: bool = False
     mode: str = "polling"  # idle | polling
+    signin_down_since: datetime | None = None  # OAuth2 sign-in failing since (migration 0006_signin)
+    signin_cause: str | None = None  # SignInFailed.cause
+    signin_alerted: bool = False
+    secret_warned: str | None = None  # the secret_expires date already announced to the admins

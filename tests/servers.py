@@ -119,9 +119,9 @@ state_dir = {state_dir}
 log_path = {log}
 info_log_path = {log}
 listen = {host}
-protocols = imap
+protocols = imap{submission_protocol}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 first_valid_uid = {uid}
 mail_location = maildir:~/Maildir{layout}
 namespace inbox {{
@@ -129,10 +129,7 @@ namespace inbox {{
   separator = {separator}
 }}
 {identity}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {users}/%u
-}}
+{passdb}
 userdb {{
   driver = static
   args = uid={uid} gid={gid} home={home}/%u
@@ -147,8 +144,42 @@ service imap-login {{
   }}
 {login_chroot}
 }}
+{submission}
 {ssl}
 """
+
+_PASSWORD_PASSDB = """\
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {users}/%u
+}}"""
+
+# Token-only sign-in: Dovecot checks the JWT's signature (keys under keys/), expiry and email itself.
+_OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {args}
+}}"""
+
+_OAUTH2_ARGS = """\
+introspection_mode = local
+local_validation_key_dict = fs:posix:prefix={keys}/
+username_attribute = email
+"""
+
+# The SMTP submission service (dovecot-submissiond), relaying what it accepts to an SMTP sink.
+_SUBMISSION = """\
+submission_relay_host = {relay_host}
+submission_relay_port = {relay_port}
+submission_relay_ssl = no
+submission_relay_trusted = yes
+service submission-login {{
+  inet_listener submission {{
+    port = {port}
+  }}
+{login_chroot}
+}}"""
 
 # Without root, the internal users must be ourselves and nothing can chroot.
 _DOVECOT_UNPRIVILEGED = """\
@@ -166,8 +197,15 @@ class Dovecot(_Server):
 
     host = LOOPBACK
 
-    def __init__(self, directory: Path, *, ssl: bool = False, separator: str = ".") -> None:
+    def __init__(self, directory: Path, *, ssl: bool = False, separator: str = ".",
+                 oauth2_keys: Path | None = None, relay: tuple[str, int] | None = None) -> None:
+        """With `oauth2_keys` (Dovecot's key folder: default/RS256/<kid> PEM files) users sign in
+        by token only (XOAUTH2, OAUTHBEARER); with `relay` a submission service (SMTP, same sign-in)
+        listens on `submission_port` and relays to that host and port."""
         self.directory = Path(directory)
+        self.oauth2_keys = Path(oauth2_keys) if oauth2_keys else None
+        self.relay = relay
+        self.submission_port: int | None = free_port() if relay else None
         self.ssl = ssl
         # Dovecot's own "." by default, unlike the "/" of Gmail and of config.toml's folder paths,
         # so that tests catch code that assumes one hierarchy separator.
@@ -285,8 +323,24 @@ class Dovecot(_Server):
                 ssl_port=self.ssl_port or 0,
                 login_chroot=login_chroot,
                 ssl=ssl_settings,
+                **self._auth_settings(login_chroot),
             )
         )
+
+    def _auth_settings(self, login_chroot: str) -> dict[str, str]:
+        """The sign-in and submission parts of the configuration (password-only by default)."""
+        values = {"mechanisms": "plain login", "passdb": _PASSWORD_PASSDB.format(users=self._users_dir),
+                  "submission_protocol": "", "submission": ""}
+        if self.oauth2_keys is not None:
+            args = self.directory / "oauth2.conf.ext"
+            args.write_text(_OAUTH2_ARGS.format(keys=self.oauth2_keys))
+            args.chmod(0o644)
+            values.update(mechanisms="xoauth2 oauthbearer", passdb=_OAUTH2_PASSDB.format(args=args))
+        if self.relay is not None:
+            values.update(submission_protocol=" submission", submission=_SUBMISSION.format(
+                relay_host=self.relay[0], relay_port=self.relay[1], port=self.submission_port,
+                login_chroot=login_chroot))
+        return values
 
     def _make_cert(self) -> None:
         key = self.directory / "key.pem"
@@ -304,9 +358,12 @@ class Dovecot(_Server):
     # --- IMAP helpers for setting up cases -------------------------------------------------
 
     def client(self, user: str, password: str) -> IMAPClient:
-        """Return a logged-in client on the plain port."""
+        """Return a logged-in client on the plain port; on a token-only server `password` is a token."""
         client = IMAPClient(self.host, self.port, ssl=False, timeout=10)
-        client.login(user, password)
+        if self.oauth2_keys is not None:
+            client.oauth2_login(user, password)
+        else:
+            client.login(user, password)
         return client
 
     def append(
@@ -320,6 +377,12 @@ class Dovecot(_Server):
         # UIDPLUS answers "[APPENDUID <uidvalidity> <uid>] ..."
         code = response.decode() if isinstance(response, bytes) else str(response)
         return int(code.split("APPENDUID", 1)[1].split()[1].rstrip("]"))
+
+    def kick(self, user: str) -> None:
+        """Drop every session of `user`, as a server does when it restarts or expires a session."""
+        doveadm = shutil.which("doveadm", path="/usr/bin:/usr/sbin:/bin:/sbin") or "doveadm"
+        subprocess.run([doveadm, "-c", str(self._conf), "kick", user], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
     def delete_folder(self, user: str, password: str, folder: str) -> None:
         with self.client(user, password) as client:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from store.db import session
+from intake.signin_text import cause_text
 from store.models import MailboxHealth, Message, Reply
 from web.deps import context, database, viewer
 from web.models import WebUser
@@ -30,10 +31,16 @@ class Health:
     failed_replies: int
     quarantined: int
     undecided: int
+    signin_down_since: datetime | None = None  # OAuth2 sign-in failing since
+    signin_cause: str | None = None  # a SignInFailed cause code, never a token
 
     @property
     def ok(self) -> bool:
-        return self.down_since is None
+        return self.down_since is None and self.signin_down_since is None
+
+    @property
+    def signin_text(self) -> str:
+        return cause_text(self.signin_cause)
 
 
 def read_health(db: Session) -> Health:
@@ -45,7 +52,8 @@ def read_health(db: Session) -> Health:
         last_read_at=box.last_ok_at if box else None, mode=box.mode if box else "polling",
         down_since=box.down_since if box else None, outbox_backlog=backlog, oldest_queued_at=oldest,
         failed_replies=db.exec(select(func.count()).select_from(Reply).where(Reply.status == "failed")).one(),
-        quarantined=count(Message.outcome == "quarantined"), undecided=count(Message.status == "received"))
+        quarantined=count(Message.outcome == "quarantined"), undecided=count(Message.status == "received"),
+        signin_down_since=box.signin_down_since if box else None, signin_cause=box.signin_cause if box else None)
 
 
 @router.get("/tinh-trang")
