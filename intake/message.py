@@ -17,6 +17,7 @@ import mailparser
 from intake.filenames import clean_filename
 from intake.models import Attachment, InboundMessage
 from intake.spool import sha256_hex
+from parsers.tnef import expand_tnef, is_tnef
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 _SCREEN_HEADERS = (
@@ -129,6 +130,14 @@ class _Walker:
         if ctype.startswith("multipart/") or ctype in ("message/delivery-status", "text/rfc822-headers"):
             return
         data = part.get_payload(decode=True) or b""
+        # winmail.dat (Outlook's TNEF): the files inside stand for it, as if attached directly.
+        inside = expand_tnef(data) if is_tnef(ctype, name, data) else None
+        if inside:
+            self.attachments.extend(Attachment(
+                filename=clean_filename(f.filename, f.content_type, len(self.attachments) + 1 + i),
+                content_type=f.content_type, data=f.data, sha256=sha256_hex(f.data), inline=False,
+            ) for i, f in enumerate(inside))
+            return
         self.attachments.append(Attachment(
             filename=clean_filename(name, ctype, len(self.attachments) + 1), content_type=ctype,
             data=data, sha256=sha256_hex(data), inline=disposition == "inline",
