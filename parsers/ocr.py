@@ -1,0 +1,209 @@
+"""Scans and photos of nomination documents, read by OCR (tesseract, Vietnamese): image-only
+PDFs and JPEG/PNG/TIFF photos of pages become the same blocks a typed document gives, and go
+through the same form, report and list logic. Photos that are no document stay evidence after
+a cheap look."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pypdfium2 as pdfium  # type: ignore[import-untyped]  # ships no type information
+from PIL import Image
+
+from parsers import ocr_engine, ocr_image, ocr_layout
+from parsers.blocks import parse_blocks
+from parsers.docx_reader import Block
+from parsers.errors import UnreadableDocument
+from parsers.models import DocumentInput, ParsedDocument
+from parsers.vntext import fold
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 10  # pages read per document; a nomination is a few pages, the rest is annexes
+DOCUMENT_SECONDS = 240.0  # all pages of one document; each page also has ocr_engine.PAGE_SECONDS
+RENDER_DPI = 200  # image-only PDF pages are drawn at this resolution (scans are 150-300 dpi)
+MIN_ORIENTATION_CONFIDENCE = 1.0
+# Words of a nomination document's first page: a photo whose quick read has none of them is
+# evidence (a certificate, a newspaper cutting), not worth a full read.
+DOCUMENT_WORDS = ("danh sach", "bao cao", "phieu", "ho va ten", "ho ten", "ly lich",
+                  "guong dien hinh", "tien tien", "de nghi", "dang ky", "tom tat")
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
+
+
+def is_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF")
+
+
+def is_image(data: bytes) -> bool:
+    return data.startswith(_IMAGE_MAGIC)
+
+
+def image_only_pdf(data: bytes) -> bool:
+    """True when the first page has no text but an image: a scan (pdfium opens it in ms)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return False  # damaged or password-protected: the text PDF parser says which
+    try:
+        if len(pdf) == 0:
+            return False
+        page = pdf[0]
+        has_text = page.get_textpage().count_chars() > 0
+        has_image = any(o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE for o in page.get_objects(max_depth=2))
+        return has_image and not has_text
+    finally:
+        pdf.close()
+
+
+class OcrParser:
+    """Image-only PDFs (above the text PDF parser) and photos that look like a page."""
+
+    def __init__(self) -> None:
+        self._ready: bool | None = None
+
+    def ready(self) -> bool:
+        """Whether tesseract and its Vietnamese model are installed (asked once)."""
+        if self._ready is None:
+            self._ready = ocr_engine.available()
+            if not self._ready:
+                log.warning("tesseract with the 'vie' model is missing: scans stay evidence")
+        return self._ready
+
+    def handles(self, doc: DocumentInput) -> int | None:
+        """95 for a PDF whose first page is only an image, 60 for a photo of a page."""
+        if is_pdf(doc.data):
+            return 95 if image_only_pdf(doc.data) and self.ready() else None
+        if is_image(doc.data) and self.ready():
+            try:
+                return 60 if ocr_image.looks_like_page(ocr_image.load(doc.data)) else None
+            except ocr_image.NotAnImage:
+                return None
+        return None
+
+    def parse(self, doc: DocumentInput) -> ParsedDocument:
+        """OCR the pages and parse them as a typed document; nothing found reads as before."""
+        deadline = time.monotonic() + DOCUMENT_SECONDS
+        if is_pdf(doc.data):
+            blocks = read_pages(_pdf_pages(doc), RENDER_DPI, deadline)
+            empty = ParsedDocument(source=doc.filename, shape="pdf")  # a scan for a person to read
+        else:
+            blocks = read_photo(_photo_pages(doc), deadline)
+            empty = ParsedDocument(source=doc.filename, shape="photo")  # evidence
+        parsed = parse_blocks(blocks, doc.filename)
+        if not parsed.nominations:
+            return empty
+        parsed.ocr = True
+        return parsed
+
+
+def _pdf_pages(doc: DocumentInput) -> Iterator[Image.Image]:
+    """The first MAX_PAGES pages drawn in colour, one at a time (memory stays one page)."""
+    try:
+        pdf = pdfium.PdfDocument(doc.data)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableDocument(doc.filename, f"damaged PDF: {exc}") from exc
+    try:
+        for index in range(min(len(pdf), MAX_PAGES)):
+            page = pdf[index]
+            yield page.render(scale=RENDER_DPI / 72).to_pil().convert("RGB")
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _photo_pages(doc: DocumentInput) -> Iterator[Image.Image]:
+    """The photo, upright, in RGB (a multi-page TIFF gives its first page only)."""
+    try:
+        image = ocr_image.load(doc.data)
+    except ocr_image.NotAnImage as exc:
+        raise UnreadableDocument(doc.filename, f"damaged image: {exc}") from exc
+    yield image
+
+
+def read_photo(pages: Iterator[Image.Image], deadline: float) -> list[Block]:
+    """Blocks of a photo that passes the second look (text in it says nomination), else []."""
+    first = next(pages, None)
+    if first is None:
+        return []
+    grey = ocr_image.suppress_ink(first)
+    upright = _upright(grey)
+    if upright is None:
+        return []  # too few characters for OSD: a picture, not a page
+    quick = ocr_image.thumbnail(upright, 1400)
+    words = ocr_engine.words(quick, dpi=_photo_dpi(quick), timeout=_left(deadline))
+    text = fold(" ".join(w.text for w in words if w.conf > 40))
+    if not any(word in text for word in DOCUMENT_WORDS):
+        return []
+    try:
+        return read_grey(upright, _photo_dpi(first), deadline)
+    except ocr_engine.OcrFailed as exc:
+        log.warning("OCR of a photo failed: %s", exc)
+        return []
+
+
+def _photo_dpi(image: Image.Image) -> int:
+    """A photo's resolution as if the page (A4, 11.7 in tall) filled the frame."""
+    return max(70, min(600, round(max(image.size) / 11.7)))
+
+
+def read_pages(pages: Iterator[Image.Image], dpi: int, deadline: float) -> list[Block]:
+    """Blocks of every page read before the deadline; a table continued on the next page
+    (no header of its own, same columns) joins the one before."""
+    blocks: list[Block] = []
+    for number, page in enumerate(pages, start=1):
+        if time.monotonic() >= deadline:
+            log.info("OCR stopped at page %d: document time limit", number)
+            break
+        try:
+            _append(blocks, read_page(page, dpi, deadline))
+        except ocr_engine.OcrFailed as exc:
+            log.warning("OCR of page %d failed: %s", number, exc)
+    return blocks
+
+
+def _append(blocks: list[Block], page: list[Block]) -> None:
+    last_table = next((b for b in reversed(blocks) if b.rows), None)
+    first = page[0] if page else None
+    if (last_table is not None and first is not None and first.rows
+            and len(first.rows[0]) == len(last_table.rows[0])
+            and not ocr_layout.has_header(first.rows)):
+        last_table.rows.extend(first.rows)
+        page = page[1:]
+    blocks.extend(page)
+
+
+def read_page(rgb: Image.Image, dpi: int, deadline: float) -> list[Block]:
+    """One page: ink removed, turned upright, then read."""
+    grey = ocr_image.suppress_ink(rgb)
+    return read_grey(_upright(grey) or grey, dpi, deadline)
+
+
+def read_grey(grey: Image.Image, dpi: int, deadline: float) -> list[Block]:
+    """An upright greyscale page: straightened, tables found, rules erased, words read."""
+    grey = ocr_image.straighten(grey, ocr_image.skew_angle(grey))
+    grey, factor = ocr_image.scale_for_ocr(grey)
+    pixels = np.asarray(grey, dtype=np.uint8)
+    tables = ocr_layout.find_tables(pixels < ocr_image.otsu(pixels))
+    clean = Image.fromarray(ocr_layout.erase_rules(pixels, tables), "L")
+    words = ocr_engine.words(clean, dpi=round(dpi * factor), timeout=_left(deadline))
+    return ocr_layout.to_blocks(words, tables)
+
+
+def _upright(grey: Image.Image) -> Image.Image | None:
+    """The page turned as OSD says, or None when OSD finds too few characters to judge."""
+    small = ocr_image.thumbnail(grey, 1200)
+    found = ocr_engine.orientation(small, timeout=min(ocr_engine.PAGE_SECONDS, 30.0))
+    if found is None:
+        return None
+    rotate, confidence = found
+    if rotate and confidence >= MIN_ORIENTATION_CONFIDENCE:
+        return grey.rotate(-rotate, expand=True, fillcolor=255)  # OSD says clockwise
+    return grey
+
+
+def _left(deadline: float) -> float:
+    """Seconds the next tesseract run may take."""
+    return max(1.0, min(ocr_engine.PAGE_SECONDS, deadline - time.monotonic()))
