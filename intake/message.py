@@ -131,7 +131,7 @@ class _Walker:
             return
         data = part.get_payload(decode=True) or b""
         # winmail.dat (Outlook's TNEF): the files inside stand for it, as if attached directly.
-        inside = expand_tnef(data) if is_tnef(ctype, name, data) else None
+        inside = expand_tnef(data) if isinstance(data, bytes) and is_tnef(ctype, name, data) else None
         if inside:
             self.attachments.extend(Attachment(
                 filename=clean_filename(f.filename, f.content_type, len(self.attachments) + 1 + i),

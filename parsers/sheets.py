@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from itertools import islice
 
 import olefile
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
@@ -85,7 +85,7 @@ def _open(doc: DocumentInput) -> CalamineWorkbook:
 def sheet_rows(sheet: CalamineSheet) -> list[Row]:
     """The sheet as rows of display strings, vertical merges filled down like .xlsx sheets."""
     rows: list[Row] = []
-    for values in _limited(sheet.iter_rows(), MAX_ROWS):
+    for values in islice(sheet.iter_rows(), MAX_ROWS):
         rows.append(_trim([format_value(v) for v in values[:MAX_COLS]]))
     for (top, left), (bottom, _right) in sheet.merged_cell_ranges or []:
         # Horizontal merges (titles, wide headers) stay one cell, as in parsers/xlsx.py.
@@ -94,13 +94,6 @@ def sheet_rows(sheet: CalamineSheet) -> list[Row]:
                 row.extend([""] * (left + 1 - len(row)))
                 row[left] = row[left] or rows[top][left]
     return rows
-
-
-def _limited(rows: Iterable[list[object]], count: int) -> Iterable[list[object]]:
-    for i, row in enumerate(rows):
-        if i >= count:
-            return
-        yield row
 
 
 def format_value(value: object) -> str:
