@@ -50,12 +50,13 @@ def looks_like_page(image: Image.Image) -> bool:
     that pass are told apart later by what OCR of their text says."""
     if max(image.size) < MIN_SIDE:
         return False
-    rgb = np.asarray(thumbnail(image, 400).convert("RGB"), dtype=np.int16)
+    rgb = np.asarray(thumbnail(image).convert("RGB"), dtype=np.int16)
     chroma = rgb.max(axis=2) - rgb.min(axis=2)
     value = rgb.max(axis=2)
-    paper = ((value > _paper_level(value)) & (chroma < CHROMA_INK)).mean()
-    ink = ((value < 110) & (chroma < CHROMA_INK)).mean()
-    return bool(paper > 0.55 and 0.005 < ink < 0.3)
+    level = _paper_level(value)
+    paper = ((value > level) & (chroma < CHROMA_INK)).mean()
+    ink = ((value < level - 60) & (chroma < CHROMA_INK)).mean()  # relative: thumbnails blur ink
+    return bool(paper > 0.55 and 0.003 < ink < 0.35)
 
 
 def _paper_level(value: np.ndarray) -> float:

@@ -15,6 +15,7 @@ command -v antiword >/dev/null 2>&1 || missing+=(antiword)          # old Word .
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)  # .rtf, .doc fallback
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)      # OCR of scans and photos
 dpkg -s tesseract-ocr-vie >/dev/null 2>&1 || missing+=(tesseract-ocr-vie)   # its Vietnamese model
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)   # OCR tests draw pages
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)        # browser tests of the web pages
 command -v "$PYTHON" >/dev/null 2>&1 || missing+=(python3)
 if [ ! -x .venv/bin/python ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then

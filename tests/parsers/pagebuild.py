@@ -1,0 +1,126 @@
+"""Draw pages the way units send them, for the OCR tests: typed text rendered with Pillow, a
+red round seal and a blue signature over it, a few degrees of skew, paper tint and specks;
+and a photo that is no document."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+DPI = 200
+PAPER = (247, 245, 238)
+RED = (205, 40, 45)
+BLUE = (40, 60, 165)
+
+
+def _font(size_pt: float, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(BOLD if bold else FONT, round(size_pt * DPI / 72))
+
+
+class Page:
+    """An A4 page (portrait or landscape) drawn top to bottom."""
+
+    def __init__(self, landscape: bool = False) -> None:
+        size = (round(8.27 * DPI), round(11.69 * DPI))
+        self.image = Image.new("RGB", size[::-1] if landscape else size, PAPER)
+        self.draw = ImageDraw.Draw(self.image)
+        self.margin = round(0.9 * DPI)
+        self.y = round(0.8 * DPI)
+
+    def line(self, text: str, size: float = 13, bold: bool = False, center: bool = False) -> None:
+        font = _font(size, bold)
+        width = self.draw.textlength(text, font=font)
+        x = (self.image.width - width) / 2 if center else self.margin
+        self.draw.text((x, self.y), text, font=font, fill=(20, 20, 20))
+        self.y += round(font.size * 1.45)
+
+    def gap(self, points: float = 8) -> None:
+        self.y += round(points * DPI / 72)
+
+    def table(self, widths: list[float], rows: list[list[str]], size: float = 11) -> None:
+        """A ruled table; `widths` are shares of the text width, cells wrap on words."""
+        font = _font(size)
+        total = self.image.width - 2 * self.margin
+        xs = [self.margin]
+        for share in widths:
+            xs.append(xs[-1] + round(share * total))
+        pad = round(0.05 * DPI)
+        for r, row in enumerate(rows):
+            cells = [_wrap(self.draw, text, font, xs[i + 1] - xs[i] - 2 * pad) for i, text in enumerate(row)]
+            height = max(len(c) for c in cells) * round(font.size * 1.35) + 2 * pad
+            self.draw.line([(xs[0], self.y), (xs[-1], self.y)], fill=(15, 15, 15), width=3)
+            for i, lines in enumerate(cells):
+                for k, text in enumerate(lines):
+                    self.draw.text((xs[i] + pad, self.y + pad + k * round(font.size * 1.35)), text,
+                                   font=_font(size, bold=r == 0), fill=(20, 20, 20))
+            for x in xs:
+                self.draw.line([(x, self.y), (x, self.y + height)], fill=(15, 15, 15), width=3)
+            self.y += height
+        self.draw.line([(xs[0], self.y), (xs[-1], self.y)], fill=(15, 15, 15), width=3)
+        self.y += round(0.15 * DPI)
+
+    def seal(self, x: int, y: int) -> None:
+        """A red round seal with a star and ring text, drawn over whatever is there."""
+        for radius, width in ((170, 9), (120, 5)):
+            self.draw.ellipse([x - radius, y - radius, x + radius, y + radius], outline=RED, width=width)
+        self.draw.text((x - 70, y - 25), "TRƯỜNG", font=_font(14, True), fill=RED)
+        self.draw.text((x - 140, y - 155), "SỞ GIÁO DỤC VÀ ĐÀO TẠO", font=_font(10, True), fill=RED)
+
+    def signature(self, x: int, y: int) -> None:
+        """A blue scribble."""
+        points = [(x + i * 6, y + 35 * math.sin(i / 3.0) + (i % 7) * 3) for i in range(70)]
+        self.draw.line(points, fill=BLUE, width=5)
+
+    def finish(self, skew: float = 1.2, seed: int = 7) -> Image.Image:
+        """The page as scanned: rotated a little, a few specks of dust."""
+        rng = random.Random(seed)
+        for _ in range(300):
+            px, py = rng.randrange(self.image.width), rng.randrange(self.image.height)
+            self.draw.point((px, py), fill=(90, 90, 90))
+        return self.image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=PAPER)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split():
+            trial = f"{current} {word}".strip()
+            if current and draw.textlength(trial, font=font) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+    return lines
+
+
+def pdf_of(*pages: Image.Image) -> bytes:
+    """An image-only PDF, one JPEG per page, as a scanner writes it."""
+    out = io.BytesIO()
+    first, *rest = pages
+    first.save(out, "PDF", resolution=DPI, save_all=True, append_images=rest, quality=85)
+    return out.getvalue()
+
+
+def jpeg_of(image: Image.Image, quality: int = 85) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def photo(width: int = 1600, height: int = 1200, seed: int = 3) -> Image.Image:
+    """A picture with no text: a classroom's coloured shapes on a mid-toned background."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (width, height), (rng.randrange(90, 160),) * 3)
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(width), rng.randrange(height)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.rectangle([x, y, x + rng.randrange(80, 400), y + rng.randrange(80, 300)], fill=colour)
+    return image

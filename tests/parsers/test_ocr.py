@@ -1,0 +1,193 @@
+"""Scans and photos read by OCR: pages drawn here with Pillow (seal, signature, skew), read
+through the same form, report and list logic as typed documents."""
+
+from __future__ import annotations
+
+import email.message
+
+import fpdf
+import numpy as np
+import pytest
+from PIL import Image
+
+from intake.analysis import analyse
+from intake.message import parse_message
+from parsers import ocr, ocr_image
+from parsers.models import Category, DocumentInput, ReasonCode, SchoolLevel
+from parsers.registry import choose, parse_document
+from parsers.vntext import collapse_ws
+from tests.parsers import pagebuild
+
+def report_pages() -> list[Image.Image]:
+    """An ND98 individual report: bio and achievements on page 1, seal and signatures on page 2."""
+    one = pagebuild.Page()
+    one.line("SỞ GDĐT NINH BÌNH", 12)
+    one.line("TRƯỜNG THPT HOA LƯ A", 12, bold=True)
+    one.gap(10)
+    one.line("BÁO CÁO THÀNH TÍCH", 14, bold=True, center=True)
+    one.line("ĐỀ NGHỊ TUYÊN DƯƠNG GƯƠNG ĐIỂN HÌNH TIÊN TIẾN QUÝ II NĂM 2024", 12, bold=True, center=True)
+    one.gap(8)
+    for line in ("I. SƠ LƯỢC LÝ LỊCH", "- Họ tên: Nguyễn Thị Hương", "- Sinh ngày: 14/02/1985",
+                 "- Đơn vị công tác: Trường THPT Hoa Lư A", "- Chức vụ: Giáo viên Ngữ văn",
+                 "II. THÀNH TÍCH ĐẠT ĐƯỢC",
+                 "- Bồi dưỡng 12 học sinh đạt giải học sinh giỏi cấp tỉnh môn Ngữ văn.",
+                 "- Đạt giải Nhì Hội thi giáo viên dạy giỏi cấp tỉnh năm học 2023-2024.",
+                 "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG",
+                 "- Giấy khen của Giám đốc Sở GDĐT năm học 2022-2023"):
+        one.line(line, 13, bold=line[:2] in ("I.", "II"))
+    two = pagebuild.Page()
+    two.line("THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN", 12, bold=True)
+    two.line("(Ký, đóng dấu)", 12)
+    two.seal(two.margin + 250, two.y + 120)
+    two.signature(two.margin + 120, two.y + 100)
+    two.gap(60)
+    two.line("Hiệu trưởng Trần Văn Minh", 12, bold=True)
+    return [one.finish(skew=1.3), two.finish(skew=-0.8, seed=9)]
+
+
+def form_page() -> Image.Image:
+    """A two-column form in a ruled table, with a seal and a signature over its last rows."""
+    page = pagebuild.Page()
+    page.line("PHIẾU ĐĂNG KÝ GƯƠNG ĐIỂN HÌNH TIÊN TIẾN", 14, bold=True, center=True)
+    page.line("QUÝ III NĂM 2024", 13, bold=True, center=True)
+    page.gap(10)
+    page.table([0.35, 0.65], [
+        ["Họ và tên", "Phạm Văn Khánh"], ["Đối tượng", "Cán bộ quản lý"], ["Chức vụ", "Hiệu trưởng"],
+        ["Đơn vị công tác", "Trường Tiểu học Ninh Khánh"],
+        ["Tóm tắt thành tích nổi bật", "- Chỉ đạo nhà trường đạt chuẩn quốc gia mức độ 2.\n"
+         "- Sáng kiến quản lý bán trú được công nhận cấp tỉnh."]], size=13)
+    page.gap(20)
+    page.line("HIỆU TRƯỞNG", 13, bold=True, center=True)
+    page.seal(page.image.width // 2, page.y + 60)
+    page.signature(page.image.width // 2 - 150, page.y + 40)
+    return page.finish(skew=-1.6)
+
+
+def list_page() -> Image.Image:
+    """A landscape DANH SÁCH in a ruled table, one row per school level."""
+    page = pagebuild.Page(landscape=True)
+    page.line("PHÒNG GDĐT HUYỆN GIA VIỄN", 12, bold=True)
+    page.line("DANH SÁCH GƯƠNG ĐIỂN HÌNH TIÊN TIẾN QUÝ IV NĂM 2024", 14, bold=True, center=True)
+    page.gap(6)
+    page.table([0.06, 0.18, 0.26, 0.1, 0.4], [
+        ["STT", "Họ và tên", "Chức vụ, đơn vị", "Cấp học", "Tóm tắt thành tích"],
+        ["1", "Đỗ Thị Mai", "Giáo viên, Trường Mầm non Gia Hòa", "Mầm non",
+         "- Thiết kế 15 hoạt động trải nghiệm cho trẻ được áp dụng toàn huyện."],
+        ["2", "Vũ Minh Tuấn", "Hiệu trưởng, Trường Tiểu học Gia Lập", "Tiểu học",
+         "- Chỉ đạo đổi mới sinh hoạt chuyên môn theo nghiên cứu bài học."],
+        ["3", "Lê Thu Trang", "Học sinh lớp 8A, Trường THCS Gia Vân", "THCS",
+         "- Giải Nhất học sinh giỏi cấp tỉnh môn Toán."]], size=12)
+    page.line("NGƯỜI LẬP BIỂU", 12, bold=True)
+    page.signature(page.margin + 60, page.y + 30)
+    return page.finish(skew=0.9)
+
+
+def _mail(attachments: list[tuple[str, str, bytes]]) -> bytes:
+    msg = email.message.EmailMessage()
+    msg["From"] = "c3hoalua@ninhbinh.edu.vn"
+    msg["To"] = "phongcntt.soninhbinh@moet.edu.vn"
+    msg["Subject"] = "Báo cáo thành tích (bản scan)"
+    msg["Message-ID"] = "<scan-1@ninhbinh.edu.vn>"
+    msg.set_content("Kính gửi Sở GDĐT, nhà trường gửi bản scan báo cáo thành tích.")
+    for name, ctype, data in attachments:
+        maintype, subtype = ctype.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+def test_scanned_report_is_read_and_marked_read_by_ocr() -> None:
+    scan = pagebuild.pdf_of(*report_pages())
+    certificate = pagebuild.jpeg_of(pagebuild.photo(seed=5))
+    message = parse_message(_mail([("Scan_0001.pdf", "application/pdf", scan),
+                                   ("giay khen.jpg", "image/jpeg", certificate)]))
+    result = analyse(message)
+    (draft,) = result.drafts
+    assert draft.name == "Nguyễn Thị Hương"
+    assert draft.category == Category.nha_giao
+    assert draft.school_level == SchoolLevel.thpt
+    assert "Hoa Lư A" in (draft.workplace or "")
+    assert "giáo viên dạy giỏi cấp tỉnh" in collapse_ws(draft.summary or "")
+    assert "Trần Văn Minh" not in (draft.awards or "")  # the signature block closes the report
+    assert result.quarter == "2024-Q2"
+    assert [(r.code, r.where) for r in result.reasons] == [(ReasonCode.read_by_ocr, "Scan_0001.pdf")]
+    assert [e.filename for e in result.evidence] == ["giay khen.jpg"]
+
+
+def test_scanned_list_rows_become_nominees() -> None:
+    parsed = parse_document(DocumentInput(filename="DS.pdf", data=pagebuild.pdf_of(list_page())))
+    assert parsed is not None and parsed.ocr and parsed.shape == "list"
+    got = [(d.name, d.category, d.school_level) for d in parsed.nominations]
+    assert got == [("Đỗ Thị Mai", Category.nha_giao, SchoolLevel.mam_non),
+                   ("Vũ Minh Tuấn", Category.can_bo_quan_ly, SchoolLevel.tieu_hoc),
+                   ("Lê Thu Trang", Category.hoc_sinh, SchoolLevel.thcs)]
+    assert "nghiên cứu bài học" in (parsed.nominations[1].summary or "")
+
+
+def test_photo_of_a_form_turned_sideways_is_read() -> None:
+    sideways = form_page().rotate(90, expand=True)  # a phone photo without EXIF orientation
+    doc = DocumentInput(filename="IMG_2024.jpg", content_type="image/jpeg",
+                        data=pagebuild.jpeg_of(sideways))
+    parsed = parse_document(doc)
+    assert parsed is not None and parsed.ocr
+    (draft,) = parsed.nominations
+    assert (draft.name, draft.category) == ("Phạm Văn Khánh", Category.can_bo_quan_ly)
+    assert draft.workplace == "Trường Tiểu học Ninh Khánh"
+    assert "chuẩn quốc gia mức độ 2" in (draft.summary or "")
+
+
+def test_photo_that_is_no_document_is_not_read() -> None:
+    doc = DocumentInput(filename="lop hoc.jpg", content_type="image/jpeg",
+                        data=pagebuild.jpeg_of(pagebuild.photo()))
+    assert choose(doc) is None
+    assert parse_document(doc) is None
+
+
+def test_page_of_text_without_a_nomination_stays_evidence() -> None:
+    page = pagebuild.Page()
+    page.line("GIẤY KHEN", 26, bold=True, center=True)
+    page.line("GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH NINH BÌNH", 13, bold=True, center=True)
+    page.line("Tặng cô giáo Nguyễn Thị Hương, Trường THPT Hoa Lư A", 14, center=True)
+    page.line("Đã có thành tích xuất sắc trong năm học 2022-2023", 14, center=True)
+    doc = DocumentInput(filename="giay khen.png", data=pagebuild.jpeg_of(page.finish()))
+    parsed = parse_document(doc)
+    assert parsed is not None and parsed.nominations == [] and not parsed.ocr
+
+
+def test_page_cap_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    blank = pagebuild.Page()
+    blank.line("Trang bìa", 14, center=True)
+    scan = DocumentInput(filename="scan.pdf", data=pagebuild.pdf_of(blank.finish(), *report_pages()))
+    monkeypatch.setattr(ocr, "MAX_PAGES", 1)  # the report starts on page 2: never read
+    parsed = parse_document(scan)
+    assert parsed is not None and parsed.nominations == [] and parsed.shape == "pdf"
+    monkeypatch.setattr(ocr, "MAX_PAGES", 10)
+    monkeypatch.setattr(ocr, "DOCUMENT_SECONDS", 0.0)  # out of time before the first page
+    parsed = parse_document(scan)
+    assert parsed is not None and parsed.nominations == []
+
+
+def test_typed_pdf_stays_with_the_text_reader() -> None:
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=pagebuild.FONT)
+    pdf.set_font("DejaVu", size=12)
+    pdf.cell(text="Họ và tên: Phạm Văn Khánh")
+    doc = DocumentInput(filename="typed.pdf", data=bytes(pdf.output()))
+    assert type(choose(doc)).__name__ == "PdfParser"
+
+
+def test_red_seal_and_blue_ink_fade_black_text_stays() -> None:
+    image = Image.new("RGB", (60, 20), pagebuild.PAPER)
+    for x0, colour in ((0, (20, 20, 20)), (20, pagebuild.RED), (40, pagebuild.BLUE)):
+        image.paste(colour, (x0, 0, x0 + 20, 20))
+    grey = np.asarray(ocr_image.suppress_ink(image))
+    assert grey[:, :20].max() < 60
+    assert grey[:, 20:].min() > 200
+
+
+def test_skew_is_measured() -> None:
+    page = pagebuild.Page()
+    for i in range(25):
+        page.line(f"- Dòng chữ thứ {i} của văn bản được quét để đo độ nghiêng của trang giấy", 12)
+    grey = ocr_image.suppress_ink(page.finish(skew=2.0))
+    assert abs(ocr_image.skew_angle(grey) + 2.0) <= 0.3
