@@ -1,4 +1,4 @@
-"""Run the shared corpus's next/ cases through message parsing and content analysis (no IMAP, no
+"""Run the shared corpus's next/ cases (or any case number of emails/) through message parsing and content analysis (no IMAP, no
 store) and compare nominee names, categories and levels with the expected files.
 
 For the formats work (scans, .xls/.ods/.odt, winmail.dat); the full corpus goes through IMAP in
@@ -29,8 +29,9 @@ def _norm(text: str | None) -> str:
 
 def check(case: str) -> list[str]:
     """Mismatches of one case, as lines."""
-    (eml,) = sorted((NEXT / "emails").glob(f"{case}-*.eml"))
-    expected = json.loads((NEXT / "expected" / f"{eml.stem}.json").read_text(encoding="utf-8"))
+    (eml,) = sorted((NEXT / "emails").glob(f"{case}-*.eml")) or sorted(
+        (NEXT.parent / "emails").glob(f"{case}-*.eml"))
+    expected = json.loads((eml.parent.parent / "expected" / f"{eml.stem}.json").read_text(encoding="utf-8"))
     started = time.perf_counter()
     analysis = analyse(parse_message(eml.read_bytes()))
     took = time.perf_counter() - started

@@ -17,70 +17,7 @@ from parsers.models import Category, DocumentInput, ReasonCode, SchoolLevel
 from parsers.registry import choose, parse_document
 from parsers.vntext import collapse_ws
 from tests.parsers import pagebuild
-
-def report_pages() -> list[Image.Image]:
-    """An ND98 individual report: bio and achievements on page 1, seal and signatures on page 2."""
-    one = pagebuild.Page()
-    one.line("SỞ GDĐT NINH BÌNH", 12)
-    one.line("TRƯỜNG THPT HOA LƯ A", 12, bold=True)
-    one.gap(10)
-    one.line("BÁO CÁO THÀNH TÍCH", 14, bold=True, center=True)
-    one.line("ĐỀ NGHỊ TUYÊN DƯƠNG GƯƠNG ĐIỂN HÌNH TIÊN TIẾN QUÝ II NĂM 2024", 12, bold=True, center=True)
-    one.gap(8)
-    for line in ("I. SƠ LƯỢC LÝ LỊCH", "- Họ tên: Nguyễn Thị Hương", "- Sinh ngày: 14/02/1985",
-                 "- Đơn vị công tác: Trường THPT Hoa Lư A", "- Chức vụ: Giáo viên Ngữ văn",
-                 "II. THÀNH TÍCH ĐẠT ĐƯỢC",
-                 "- Bồi dưỡng 12 học sinh đạt giải học sinh giỏi cấp tỉnh môn Ngữ văn.",
-                 "- Đạt giải Nhì Hội thi giáo viên dạy giỏi cấp tỉnh năm học 2023-2024.",
-                 "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG",
-                 "- Giấy khen của Giám đốc Sở GDĐT năm học 2022-2023"):
-        one.line(line, 13, bold=line[:2] in ("I.", "II"))
-    two = pagebuild.Page()
-    two.line("THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN", 12, bold=True)
-    two.line("(Ký, đóng dấu)", 12)
-    two.seal(two.margin + 250, two.y + 120)
-    two.signature(two.margin + 120, two.y + 100)
-    two.gap(60)
-    two.line("Hiệu trưởng Trần Văn Minh", 12, bold=True)
-    return [one.finish(skew=1.3), two.finish(skew=-0.8, seed=9)]
-
-
-def form_page() -> Image.Image:
-    """A two-column form in a ruled table, with a seal and a signature over its last rows."""
-    page = pagebuild.Page()
-    page.line("PHIẾU ĐĂNG KÝ GƯƠNG ĐIỂN HÌNH TIÊN TIẾN", 14, bold=True, center=True)
-    page.line("QUÝ III NĂM 2024", 13, bold=True, center=True)
-    page.gap(10)
-    page.table([0.35, 0.65], [
-        ["Họ và tên", "Phạm Văn Khánh"], ["Đối tượng", "Cán bộ quản lý"], ["Chức vụ", "Hiệu trưởng"],
-        ["Đơn vị công tác", "Trường Tiểu học Ninh Khánh"],
-        ["Tóm tắt thành tích nổi bật", "- Chỉ đạo nhà trường đạt chuẩn quốc gia mức độ 2.\n"
-         "- Sáng kiến quản lý bán trú được công nhận cấp tỉnh."]], size=13)
-    page.gap(20)
-    page.line("HIỆU TRƯỞNG", 13, bold=True, center=True)
-    page.seal(page.image.width // 2, page.y + 60)
-    page.signature(page.image.width // 2 - 150, page.y + 40)
-    return page.finish(skew=-1.6)
-
-
-def list_page() -> Image.Image:
-    """A landscape DANH SÁCH in a ruled table, one row per school level."""
-    page = pagebuild.Page(landscape=True)
-    page.line("PHÒNG GDĐT HUYỆN GIA VIỄN", 12, bold=True)
-    page.line("DANH SÁCH GƯƠNG ĐIỂN HÌNH TIÊN TIẾN QUÝ IV NĂM 2024", 14, bold=True, center=True)
-    page.gap(6)
-    page.table([0.06, 0.18, 0.26, 0.1, 0.4], [
-        ["STT", "Họ và tên", "Chức vụ, đơn vị", "Cấp học", "Tóm tắt thành tích"],
-        ["1", "Đỗ Thị Mai", "Giáo viên, Trường Mầm non Gia Hòa", "Mầm non",
-         "- Thiết kế 15 hoạt động trải nghiệm cho trẻ được áp dụng toàn huyện."],
-        ["2", "Vũ Minh Tuấn", "Hiệu trưởng, Trường Tiểu học Gia Lập", "Tiểu học",
-         "- Chỉ đạo đổi mới sinh hoạt chuyên môn theo nghiên cứu bài học."],
-        ["3", "Lê Thu Trang", "Học sinh lớp 8A, Trường THCS Gia Vân", "THCS",
-         "- Giải Nhất học sinh giỏi cấp tỉnh môn Toán."]], size=12)
-    page.line("NGƯỜI LẬP BIỂU", 12, bold=True)
-    page.signature(page.margin + 60, page.y + 30)
-    return page.finish(skew=0.9)
-
+from tests.parsers.pagebuild import form_page, list_page, report_pages
 
 def _mail(attachments: list[tuple[str, str, bytes]]) -> bytes:
     msg = email.message.EmailMessage()
