@@ -26,6 +26,7 @@ MAX_PAGES = 10  # pages read per document; a nomination is a few pages, the rest
 DOCUMENT_SECONDS = 240.0  # all pages of one document; each page also has ocr_engine.PAGE_SECONDS
 RENDER_DPI = 200  # image-only PDF pages are drawn at this resolution (scans are 150-300 dpi)
 MIN_ORIENTATION_CONFIDENCE = 1.0
+GOOD_READ = 0.6  # share of confident words above which a page is taken as upright (no OSD)
 # Words of a nomination document's first page: a photo whose quick read has none of them is
 # evidence (a certificate, a newspaper cutting), not worth a full read.
 DOCUMENT_WORDS = ("danh sach", "bao cao", "phieu", "ho va ten", "ho ten", "ly lich",
@@ -138,7 +139,7 @@ def read_photo(pages: Iterator[Image.Image], deadline: float) -> list[Block]:
     if not any(word in text for word in DOCUMENT_WORDS):
         return []
     try:
-        return read_grey(upright, _photo_dpi(first), deadline)
+        return read_grey(upright, _photo_dpi(first), deadline)[0]
     except ocr_engine.OcrFailed as exc:
         log.warning("OCR of a photo failed: %s", exc)
         return []
@@ -176,20 +177,35 @@ def _append(blocks: list[Block], page: list[Block]) -> None:
 
 
 def read_page(rgb: Image.Image, dpi: int, deadline: float) -> list[Block]:
-    """One page: ink removed, turned upright, then read."""
+    """One page: ink removed, then read as it lies; only when that reads badly (a page scanned
+    sideways or upside down) does OSD say how to turn it, and the page is read again."""
     grey = ocr_image.suppress_ink(rgb)
-    return read_grey(_upright(grey) or grey, dpi, deadline)
+    blocks, quality = read_grey(grey, dpi, deadline)
+    if quality >= GOOD_READ:
+        return blocks
+    turned = _upright(grey)
+    if turned is None or turned is grey:
+        return blocks
+    again, better = read_grey(turned, dpi, deadline)
+    return again if better > quality else blocks
 
 
-def read_grey(grey: Image.Image, dpi: int, deadline: float) -> list[Block]:
-    """An upright greyscale page: straightened, tables found, rules erased, words read."""
+def read_grey(grey: Image.Image, dpi: int, deadline: float) -> tuple[list[Block], float]:
+    """An upright greyscale page: straightened, tables found, rules erased, words read; with
+    the share of its words tesseract is sure of."""
     grey = ocr_image.straighten(grey, ocr_image.skew_angle(grey))
     grey, factor = ocr_image.scale_for_ocr(grey)
     pixels = np.asarray(grey, dtype=np.uint8)
     tables = ocr_layout.find_tables(pixels < ocr_image.otsu(pixels))
     clean = Image.fromarray(ocr_layout.erase_rules(pixels, tables), "L")
     words = ocr_engine.words(clean, dpi=round(dpi * factor), timeout=_left(deadline))
-    return ocr_layout.to_blocks(words, tables)
+    return ocr_layout.to_blocks(words, tables), _quality(words)
+
+
+def _quality(words: list[ocr_engine.Word]) -> float:
+    """Share of the words of three letters or more read with confidence (0 for no words)."""
+    long = [w for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
+    return sum(w.conf >= 70 for w in long) / len(long) if len(long) >= 5 else 0.0
 
 
 def _upright(grey: Image.Image) -> Image.Image | None:

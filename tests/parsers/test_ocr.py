@@ -50,8 +50,9 @@ def test_scanned_report_is_read_and_marked_read_by_ocr() -> None:
     assert [e.filename for e in result.evidence] == ["giay khen.jpg"]
 
 
-def test_scanned_list_rows_become_nominees() -> None:
-    parsed = parse_document(DocumentInput(filename="DS.pdf", data=pagebuild.pdf_of(list_page())))
+def test_scanned_list_rows_become_nominees_even_upside_down() -> None:
+    upside_down = list_page().rotate(180)  # fed into the scanner the wrong way round
+    parsed = parse_document(DocumentInput(filename="DS.pdf", data=pagebuild.pdf_of(upside_down)))
     assert parsed is not None and parsed.ocr and parsed.shape == "list"
     got = [(d.name, d.category, d.school_level) for d in parsed.nominations]
     assert got == [("Đỗ Thị Mai", Category.nha_giao, SchoolLevel.mam_non),
