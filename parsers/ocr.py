@@ -13,7 +13,7 @@ import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # ships no type information
 from PIL import Image
 
-from parsers import ocr_engine, ocr_image, ocr_layout
+from parsers import ocr_engine, ocr_image, ocr_layout, ocr_tables
 from parsers.blocks import parse_blocks
 from parsers.docx_reader import Block
 from parsers.errors import UnreadableDocument
@@ -26,6 +26,7 @@ MAX_PAGES = 10  # pages read per document; a nomination is a few pages, the rest
 DOCUMENT_SECONDS = 240.0  # all pages of one document; each page also has ocr_engine.PAGE_SECONDS
 RENDER_DPI = 200  # image-only PDF pages are drawn at this resolution (scans are 150-300 dpi)
 MIN_ORIENTATION_CONFIDENCE = 1.0
+PHOTO_SIDE = 2000  # a photo's look for orientation and document words is at this size
 GOOD_READ = 0.6  # share of confident words above which a page is taken as upright (no OSD)
 # Words of a nomination document's first page: a photo whose quick read has none of them is
 # evidence (a certificate, a newspaper cutting), not worth a full read.
@@ -130,10 +131,10 @@ def read_photo(pages: Iterator[Image.Image], deadline: float) -> list[Block]:
     if first is None:
         return []
     grey = ocr_image.suppress_ink(first)
-    upright = _upright(grey)
+    upright = _upright(grey, PHOTO_SIDE)
     if upright is None:
         return []  # too few characters for OSD: a picture, not a page
-    quick = ocr_image.thumbnail(upright, 1400)
+    quick = ocr_image.thumbnail(upright, PHOTO_SIDE)
     words = ocr_engine.words(quick, dpi=_photo_dpi(quick), timeout=_left(deadline))
     text = fold(" ".join(w.text for w in words if w.conf > 40))
     if not any(word in text for word in DOCUMENT_WORDS):
@@ -196,8 +197,8 @@ def read_grey(grey: Image.Image, dpi: int, deadline: float) -> tuple[list[Block]
     grey = ocr_image.straighten(grey, ocr_image.skew_angle(grey))
     grey, factor = ocr_image.scale_for_ocr(grey)
     pixels = np.asarray(grey, dtype=np.uint8)
-    tables = ocr_layout.find_tables(pixels < ocr_image.otsu(pixels))
-    clean = Image.fromarray(ocr_layout.erase_rules(pixels, tables), "L")
+    tables = ocr_tables.find_tables(pixels < ocr_image.otsu(pixels))
+    clean = Image.fromarray(ocr_tables.erase_rules(pixels, tables), "L")
     words = ocr_engine.words(clean, dpi=round(dpi * factor), timeout=_left(deadline))
     return ocr_layout.to_blocks(words, tables), _quality(words)
 
@@ -208,9 +209,10 @@ def _quality(words: list[ocr_engine.Word]) -> float:
     return sum(w.conf >= 70 for w in long) / len(long) if len(long) >= 5 else 0.0
 
 
-def _upright(grey: Image.Image) -> Image.Image | None:
-    """The page turned as OSD says, or None when OSD finds too few characters to judge."""
-    small = ocr_image.thumbnail(grey, 1200)
+def _upright(grey: Image.Image, side: int = 1200) -> Image.Image | None:
+    """The page turned as OSD says, or None when OSD finds too few characters to judge.
+    OSD reads a `side`-pixel copy: enough for a scan's type, a photo's page is smaller."""
+    small = ocr_image.thumbnail(grey, side)
     found = ocr_engine.orientation(small, timeout=min(ocr_engine.PAGE_SECONDS, 30.0))
     if found is None:
         return None

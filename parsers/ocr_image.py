@@ -15,6 +15,8 @@ from PIL import Image, ImageFilter, ImageOps
 THUMB_SIDE = 800  # the cheap look and the skew search work on an image this size
 MIN_SIDE = 600  # a smaller image cannot hold a readable page
 CHROMA_INK = 60  # max-min of R, G, B above which a pixel is coloured ink (seal, signature)
+SATURATED = 0.35  # or (max-min)/max above this: coloured ink in a dim photo
+THIN_INK = 0.7  # share of the ink in thin strokes on a page of type (pictures: well under half)
 MAX_SKEW = 8.0  # degrees searched either way
 TARGET_TEXT_SIDE = 3000  # long side a page is scaled towards for OCR (≈ 250 dpi on A4)
 MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
@@ -45,24 +47,35 @@ def thumbnail(image: Image.Image, side: int = THUMB_SIDE) -> Image.Image:
 
 
 def looks_like_page(image: Image.Image) -> bool:
-    """The cheap look: a page is mostly pale, unsaturated paper with a little dark, unsaturated
-    ink; classroom photos are saturated and mid-toned everywhere. Certificates and other pages
-    that pass are told apart later by what OCR of their text says."""
+    """The cheap look (a thumbnail, a few array operations): a page is mostly pale, unsaturated
+    paper (pale relative to the light around it, so a shadowed phone photo counts) with a
+    little dark, unsaturated ink in thin strokes; classroom photos are saturated, mid-toned or
+    made of broad shapes. Pages that pass but hold no nomination (certificates) are told apart
+    later by what a quick OCR of them says."""
     if max(image.size) < MIN_SIDE:
         return False
-    rgb = np.asarray(thumbnail(image).convert("RGB"), dtype=np.int16)
-    chroma = rgb.max(axis=2) - rgb.min(axis=2)
+    rgb = np.asarray(thumbnail(image).convert("RGB"), dtype=np.float32)
     value = rgb.max(axis=2)
-    level = _paper_level(value)
-    paper = ((value > level) & (chroma < CHROMA_INK)).mean()
-    ink = ((value < level - 60) & (chroma < CHROMA_INK)).mean()  # relative: thumbnails blur ink
-    return bool(paper > 0.45 and 0.003 < ink < 0.35)
+    saturation = (value - rgb.min(axis=2)) / np.maximum(value, 1.0)
+    grey = Image.fromarray(value.astype(np.uint8), "L")
+    light = _paper_light(grey, 4)
+    lit = value / light
+    paper = (lit > 0.8) & (saturation < 0.25)
+    ink = (lit < 0.55) & (saturation < 0.35)
+    # Type is thin: a 5-pixel window reaches paper from any stroke pixel, not from the inside
+    # of the dark shapes of a picture.
+    thin = ink & (np.asarray(grey.filter(ImageFilter.MaxFilter(5)), dtype=np.float32) / light > 0.8)
+    share = ink.mean()
+    return bool(paper.mean() > 0.3 and 0.003 < share < min(0.3, paper.mean())
+                and thin.sum() >= THIN_INK * ink.sum())
 
 
-def _paper_level(value: np.ndarray) -> float:
-    """What counts as paper here: phone photos are darker than scans, so relative to the
-    brightest tenth of the image."""
-    return float(min(200.0, np.percentile(value, 90) * 0.8))
+def _paper_light(grey: Image.Image, step: int) -> np.ndarray:
+    """How bright the paper is around each pixel: the brightest pixel nearby (letters are
+    narrower than the window), measured at 1/`step` scale and blurred."""
+    small = grey.reduce(step).filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(3))
+    light = np.asarray(small.resize(grey.size, Image.Resampling.BILINEAR), dtype=np.float32)
+    return np.maximum(light, 32.0)
 
 
 def suppress_ink(image: Image.Image) -> Image.Image:
@@ -74,7 +87,10 @@ def suppress_ink(image: Image.Image) -> Image.Image:
     rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
     value = rgb.max(axis=2)
     chroma = value - rgb.min(axis=2)  # no overflow: max >= min
-    grey = np.where(chroma > CHROMA_INK, np.uint8(255), value)
+    # Saturation, not chroma alone: in a dim photo a red seal's chroma is small, its share of
+    # the pixel's brightness is not.
+    coloured = (chroma > CHROMA_INK) | (chroma.astype(np.float32) > SATURATED * np.maximum(value, 1))
+    grey = np.where(coloured & (chroma > 20), np.uint8(255), value)
     return _normalise(Image.fromarray(grey, "L"))
 
 
@@ -82,13 +98,10 @@ def _normalise(grey: Image.Image) -> Image.Image:
     """Even out the light (a phone photo is darker at one edge, shadowed by the hand), then
     stretch contrast so paper is white and ink black.
 
-    The paper's brightness is estimated at 1/8 scale: the brightest pixel around each point
-    (letters are narrower than the window), blurred; each pixel is divided by it.
+    Each pixel is divided by the paper's brightness around it.
     """
     if min(grey.size) >= 400:
-        small = grey.reduce(8).filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(3))
-        paper = np.asarray(small.resize(grey.size, Image.Resampling.BILINEAR), dtype=np.float32)
-        pixels = np.asarray(grey, dtype=np.float32) * 255.0 / np.maximum(paper, 32.0)
+        pixels = np.asarray(grey, dtype=np.float32) * 255.0 / _paper_light(grey, 8)
         grey = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
     return ImageOps.autocontrast(grey, cutoff=(1, 5))
 

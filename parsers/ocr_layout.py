@@ -5,129 +5,20 @@ their cells, the rest grouped into text lines; the result is the paragraph/table
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
 from parsers.docx_reader import Block, Cell
 from parsers.listtable import find_header
 from parsers.ocr_engine import Word
+from parsers.ocr_tables import Table
 from parsers.textform import split_label
 
-MIN_RULE_FRACTION = 0.25  # a table rule is at least this share of the page width
-MIN_VERTICAL_FILL = 0.6  # share of a table's height a column line must be dark over
 MIN_CONF = 20.0  # words tesseract is less sure of are noise (specks, ink left over)
 _BULLET = re.compile(r"^\s*(?:[-+•*–_~]|\d{1,2}[.)]|[a-zđ]\))\s")
+_RULE_CHARS = "|[]{}¦!"
 _HEADING = re.compile(r"^\s*[IVX]{1,4}\s*[.)]\s")
-
-
-@dataclass
-class Table:
-    """A ruled table: y of its horizontal rules, x of its column lines (outer ones included)."""
-
-    rows: list[int]
-    cols: list[int]
-    splits: list[list[bool]]  # per row band, whether each inner column line is drawn there
-
-    @property
-    def box(self) -> tuple[int, int, int, int]:
-        return self.cols[0], self.rows[0], self.cols[-1], self.rows[-1]
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of each run of True in a 1-D array."""
-    padded = np.concatenate(([False], flags, [False]))
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
-    return [(int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
-
-
-def _long_runs(row: np.ndarray, length: int) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in _runs(row) if b - a >= length]
-
-
-def find_rules(mask: np.ndarray) -> list[tuple[int, int, int]]:
-    """Horizontal rules as (y, x0, x1): dark runs longer than a share of the width, rows of one
-    thick line merged."""
-    length = int(mask.shape[1] * MIN_RULE_FRACTION)
-    # What skew is left (a tenth of a degree) moves a thin line a few pixels across the page:
-    # thicken every row with its neighbours so the line stays one run.
-    mask = np.logical_or.reduce([np.roll(mask, k, axis=0) for k in (-2, -1, 0, 1, 2)])
-    candidates = np.flatnonzero(mask.sum(axis=1) >= length)
-    rules: list[tuple[int, int, int]] = []
-    for top, bottom in _clusters(candidates, gap=4):
-        runs = [run for y in range(top, bottom + 1) for run in _long_runs(mask[y], length)]
-        if runs:  # one line, maybe drawn over several pixel rows: its whole extent
-            rules.append(((top + bottom) // 2, min(a for a, _ in runs), max(b for _, b in runs)))
-    return rules
-
-
-def _clusters(values: np.ndarray, gap: int) -> list[tuple[int, int]]:
-    """(first, last) of each group of sorted integers no more than `gap` apart."""
-    groups: list[tuple[int, int]] = []
-    for v in (int(x) for x in values):
-        if groups and v - groups[-1][1] <= gap:
-            groups[-1] = (groups[-1][0], v)
-        else:
-            groups.append((v, v))
-    return groups
-
-
-def find_tables(mask: np.ndarray) -> list[Table]:
-    """Ruled tables: runs of horizontal rules with the same extent, crossed by column lines."""
-    tables: list[Table] = []
-    group: list[tuple[int, int, int]] = []
-    for rule in find_rules(mask) + [(10**9, 0, 0)]:
-        if group and _same_extent(group[0], rule):
-            group.append(rule)
-            continue
-        table = _table(mask, group) if len(group) >= 3 else None
-        if table is not None:
-            tables.append(table)
-        group = [rule]
-    return tables
-
-
-def _same_extent(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
-    tolerance = max(30, (a[2] - a[1]) // 30)
-    return abs(a[1] - b[1]) <= tolerance and abs(a[2] - b[2]) <= tolerance
-
-
-def _table(mask: np.ndarray, rules: list[tuple[int, int, int]]) -> Table | None:
-    """The table the rules bound, with the column lines drawn between them."""
-    top, bottom = rules[0][0], rules[-1][0]
-    x0, x1 = min(r[1] for r in rules), max(r[2] for r in rules)
-    band = mask[top:bottom + 1, max(0, x0 - 6):x1 + 7]
-    # A column line drifts a pixel or two over the table's height: look a little either side.
-    fill = band.mean(axis=0)
-    fill = np.maximum.reduce([np.roll(fill, k) for k in (-2, -1, 0, 1, 2)])
-    cols = [max(0, x0 - 6) + (a + b) // 2 for a, b in _runs(fill >= MIN_VERTICAL_FILL)]
-    if len(cols) < 2:
-        cols = [x0, x1]  # rules only: each row is one cell
-    cols[0], cols[-1] = min(cols[0], x0), max(cols[-1], x1)
-    rows = [r[0] for r in rules]
-    splits = [[_drawn(mask, x, a, b) for x in cols[1:-1]] for a, b in zip(rows, rows[1:], strict=False)]
-    return Table(rows=rows, cols=cols, splits=splits)
-
-
-def _drawn(mask: np.ndarray, x: int, top: int, bottom: int) -> bool:
-    """True when a column line runs down this row band (merged cells leave it out)."""
-    if bottom - top < 6:
-        return True
-    strip = mask[top + 3:bottom - 2, max(0, x - 3):x + 4].any(axis=1)
-    return bool(strip.mean() >= 0.7)
-
-
-def erase_rules(pixels: np.ndarray, tables: list[Table]) -> np.ndarray:
-    """A copy of the greyscale page with the table lines painted over in paper white, so
-    tesseract does not read them as letters or let them join lines."""
-    clean = pixels.copy()
-    for table in tables:
-        x0, y0, x1, y1 = table.box
-        for y in table.rows:
-            clean[max(0, y - 3):y + 6, x0:x1 + 1] = 255
-        for x in table.cols:
-            clean[y0:y1 + 1, max(0, x - 4):x + 5] = 255
-    return clean
 
 
 def has_header(rows: list[list[Cell]]) -> bool:
@@ -137,7 +28,7 @@ def has_header(rows: list[list[Cell]]) -> bool:
 
 def to_blocks(words: list[Word], tables: list[Table]) -> list[Block]:
     """Blocks in reading order: text lines outside the tables, each table as rows of cells."""
-    words = [w for w in words if w.conf >= MIN_CONF or w.conf < 0]
+    words = [clean for w in words if (w.conf >= MIN_CONF or w.conf < 0) and (clean := _unruled(w))]
     placed: dict[int, list[Word]] = {i: [] for i in range(len(tables))}
     free: list[Word] = []
     for word in words:
@@ -147,6 +38,15 @@ def to_blocks(words: list[Word], tables: list[Table]) -> list[Block]:
     items += [(t.rows[0], Block(rows=_cells(t, placed[i]))) for i, t in enumerate(tables)]
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
+
+
+def _unruled(word: Word) -> Word | None:
+    """The word without the "|" and "[" that a table line left uncaught reads as; None when
+    nothing else is left."""
+    text = word.text.strip(_RULE_CHARS)
+    if not text:
+        return None
+    return word if text == word.text else replace(word, text=text)
 
 
 def _table_of(word: Word, tables: list[Table]) -> int | None:
@@ -209,23 +109,35 @@ def _wraps(previous: list[Word], line: list[Word], text: str, edges: dict[tuple[
 
 
 def _cells(table: Table, words: list[Word]) -> list[list[Cell]]:
-    """The table's grid: each cell's words as lines; merged cells share one Cell."""
-    grid: list[list[Cell]] = []
+    """The table as a grid on the columns of its fullest row: a cell spanning several of them
+    (merged) repeats, so every row lines up with the header."""
+    grid = table.grid()
+    centres = [(a + b) / 2 for a, b in zip(grid, grid[1:], strict=False)]
+    rows: list[list[Cell]] = []
     for r, (top, bottom) in enumerate(zip(table.rows, table.rows[1:], strict=False)):
         inside = [w for w in words if top <= w.center[1] < bottom]
-        row: list[Cell] = []
-        start = 0
-        for c in range(1, len(table.cols)):
-            if c < len(table.cols) - 1 and not table.splits[r][c - 1]:
-                continue  # no line here: the cell goes on to the next column line
-            left, right = table.cols[start], table.cols[c]
-            text = cell_text([w for w in inside if left <= w.center[0] < right])
-            cell = Cell(key=r * 1000 + start, text=text)
-            row.extend([cell] * (c - start))
-            start = c
+        owner = _owners(table.bands[r], centres)  # grid column → this row's cell
+        texts = {i: cell_text([w for w in inside if a <= w.center[0] < b])
+                 for i, (a, b) in enumerate(zip(table.bands[r], table.bands[r][1:], strict=False))}
+        cells = {i: Cell(key=r * 1000 + i, text=texts[i]) for i in set(owner)}
+        lost = [texts[i] for i in texts if i not in cells and texts[i]]  # a stray narrow cell
+        if lost and cells:
+            last = cells[owner[-1]]
+            last.text = "\n".join([last.text, *lost]).strip()
+        row = [cells[i] for i in owner]
         if any(cell.text for cell in row):
-            grid.append(row)
-    return grid
+            rows.append(row)
+    return rows
+
+
+def _owners(bounds: list[int], centres: list[float]) -> list[int]:
+    """For each grid column, the index of this row's cell that holds its centre."""
+    owners: list[int] = []
+    for centre in centres:
+        index = next((i for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))
+                      if a <= centre < b), len(bounds) - 2)
+        owners.append(max(0, index))
+    return owners
 
 
 def cell_text(words: list[Word]) -> str:

@@ -8,7 +8,8 @@ import io
 import math
 import random
 
-from PIL import Image, ImageDraw, ImageFont
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
@@ -162,6 +163,40 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
                 current = trial
         lines.append(current)
     return lines
+
+
+def phone_photo(page: Image.Image, angle: float = 4.0, tilt: float = 0.03,
+                shadow: float = 0.55, seed: int = 1) -> Image.Image:
+    """The page photographed on a desk: a brown background around it, the top narrower than
+    the bottom (perspective), turned a few degrees, darker towards one corner, slightly blurred
+    and noisy, as a phone gives it (12 MP)."""
+    desk = (120, 90, 60)
+    width, height = (3000, 4000) if page.height > page.width else (4000, 3000)
+    scale = 0.82 * min(width / page.width, height / page.height)
+    shot = page.resize((int(page.width * scale), int(page.height * scale)))
+    w, h = shot.size
+    inset = int(w * tilt)
+    shot = shot.transform((w, h), Image.Transform.PERSPECTIVE,
+                          _perspective([(inset, 0), (w - inset, 0), (w, h), (0, h)], [(0, 0), (w, 0), (w, h), (0, h)]),
+                          Image.Resampling.BICUBIC, fillcolor=desk)
+    shot = shot.rotate(angle, expand=True, fillcolor=desk)
+    frame = Image.new("RGB", (width, height), desk)
+    frame.paste(shot, ((width - shot.width) // 2, (height - shot.height) // 2))
+    pixels = np.asarray(frame).astype(np.float32)
+    light = np.linspace(1.0, shadow, height)[:, None, None] * np.linspace(1.0, 0.85, width)[None, :, None]
+    noise = np.random.default_rng(seed).normal(0, 4, pixels.shape)
+    pixels = np.clip(pixels * light + noise, 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(1.0))
+
+
+def _perspective(source: list[tuple[int, int]], target: list[tuple[int, int]]) -> list[float]:
+    """The eight coefficients Pillow's PERSPECTIVE transform takes, mapping target to source."""
+    rows = []
+    for (x, y), (u, v) in zip(source, target, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    solved = np.linalg.solve(np.array(rows, dtype=float), np.array(target, dtype=float).reshape(8))
+    return [float(c) for c in solved]
 
 
 def pdf_of(*pages: Image.Image) -> bytes:

@@ -61,10 +61,10 @@ def test_scanned_list_rows_become_nominees_even_upside_down() -> None:
     assert "nghiên cứu bài học" in (parsed.nominations[1].summary or "")
 
 
-def test_photo_of_a_form_turned_sideways_is_read() -> None:
-    sideways = form_page().rotate(90, expand=True)  # a phone photo without EXIF orientation
+def test_phone_photo_of_a_form_turned_sideways_is_read() -> None:
+    photo = pagebuild.phone_photo(form_page()).rotate(90, expand=True)  # no EXIF orientation
     doc = DocumentInput(filename="IMG_2024.jpg", content_type="image/jpeg",
-                        data=pagebuild.jpeg_of(sideways))
+                        data=pagebuild.jpeg_of(photo, quality=80))
     parsed = parse_document(doc)
     assert parsed is not None and parsed.ocr
     (draft,) = parsed.nominations
