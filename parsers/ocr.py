@@ -110,7 +110,9 @@ def _pdf_pages(doc: DocumentInput) -> Iterator[Image.Image]:
     try:
         for index in range(min(len(pdf), MAX_PAGES)):
             page = pdf[index]
-            yield page.render(scale=RENDER_DPI / 72).to_pil().convert("RGB")
+            # A poster-sized page is drawn smaller: memory stays that of an A4 page or two.
+            scale = min(RENDER_DPI / 72, ocr_image.MAX_SIDE / max(page.get_size()))
+            yield page.render(scale=scale).to_pil().convert("RGB")
             page.close()
     finally:
         pdf.close()

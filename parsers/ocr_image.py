@@ -19,6 +19,7 @@ SATURATED = 0.35  # or (max-min)/max above this: coloured ink in a dim photo
 THIN_INK = 0.7  # share of the ink in thin strokes on a page of type (pictures: well under half)
 MAX_SKEW = 8.0  # degrees searched either way
 TARGET_TEXT_SIDE = 3000  # long side a page is scaled towards for OCR (≈ 250 dpi on A4)
+MAX_SIDE = 4000  # larger photos and pages are shrunk to this long side before any work
 MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 
 
@@ -33,8 +34,9 @@ def load(data: bytes) -> Image.Image:
         if image.width * image.height > MAX_PIXELS:
             raise NotAnImage(f"{image.width}x{image.height} pixels")
         image.draft("RGB", (TARGET_TEXT_SIDE, TARGET_TEXT_SIDE))  # JPEG: decode at reduced size
-        upright = ImageOps.exif_transpose(image)
-        return (upright or image).convert("RGB")
+        upright = (ImageOps.exif_transpose(image) or image).convert("RGB")
+        upright.thumbnail((MAX_SIDE, MAX_SIDE))  # memory: the page's arrays stay a few tens of MB
+        return upright
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise NotAnImage(str(exc)) from exc
 
