@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 
 MAX_PAGES = 10  # pages read per document; a nomination is a few pages, the rest is annexes
 DOCUMENT_SECONDS = 240.0  # all pages of one document; each page also has ocr_engine.PAGE_SECONDS
+MIN_TEXT_CHARS = 60  # fewer characters on page 1 (a "Scanned by …" stamp) still make a scan
 RENDER_DPI = 200  # image-only PDF pages are drawn at this resolution (scans are 150-300 dpi)
 MIN_ORIENTATION_CONFIDENCE = 1.0
 PHOTO_SIDE = 2000  # a photo's look for orientation and document words is at this size
+TITLE_SHARE = 0.45  # the quick read of a photo covers this top share of it
 GOOD_READ = 0.6  # share of confident words above which a page is taken as upright (no OSD)
 # Words of a nomination document's first page: a photo whose quick read has none of them is
 # evidence (a certificate, a newspaper cutting), not worth a full read.
@@ -44,7 +46,8 @@ def is_image(data: bytes) -> bool:
 
 
 def image_only_pdf(data: bytes) -> bool:
-    """True when the first page has no text but an image: a scan (pdfium opens it in ms)."""
+    """True when the first page is an image with next to no text: a scan (pdfium opens it in
+    milliseconds). Scanner apps stamp a line of text on their pages, hence a few characters."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
@@ -53,7 +56,7 @@ def image_only_pdf(data: bytes) -> bool:
         if len(pdf) == 0:
             return False
         page = pdf[0]
-        has_text = page.get_textpage().count_chars() > 0
+        has_text = page.get_textpage().count_chars() >= MIN_TEXT_CHARS
         has_image = any(o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE for o in page.get_objects(max_depth=2))
         return has_image and not has_text
     finally:
@@ -80,7 +83,8 @@ class OcrParser:
             return 95 if image_only_pdf(doc.data) and self.ready() else None
         if is_image(doc.data) and self.ready():
             try:
-                return 60 if ocr_image.looks_like_page(ocr_image.load(doc.data)) else None
+                small = ocr_image.load(doc.data, ocr_image.THUMB_SIDE)
+                return 60 if ocr_image.looks_like_page(small) else None
             except ocr_image.NotAnImage:
                 return None
         return None
@@ -137,6 +141,7 @@ def read_photo(pages: Iterator[Image.Image], deadline: float) -> list[Block]:
     if upright is None:
         return []  # too few characters for OSD: a picture, not a page
     quick = ocr_image.thumbnail(upright, PHOTO_SIDE)
+    quick = quick.crop((0, 0, quick.width, round(quick.height * TITLE_SHARE)))  # titles are on top
     words = ocr_engine.words(quick, dpi=_photo_dpi(quick), timeout=_left(deadline))
     text = fold(" ".join(w.text for w in words if w.conf > 40))
     if not any(word in text for word in DOCUMENT_WORDS):

@@ -27,15 +27,16 @@ class NotAnImage(Exception):
     """The bytes are no image Pillow can decode, or an absurdly large one."""
 
 
-def load(data: bytes) -> Image.Image:
-    """The image upright per its EXIF orientation, in RGB."""
+def load(data: bytes, side: int = MAX_SIDE) -> Image.Image:
+    """The image upright per its EXIF orientation, in RGB, no larger than `side` (a JPEG is
+    decoded at a reduced scale right away, which makes the cheap look cheap)."""
     try:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:
             raise NotAnImage(f"{image.width}x{image.height} pixels")
-        image.draft("RGB", (TARGET_TEXT_SIDE, TARGET_TEXT_SIDE))  # JPEG: decode at reduced size
+        image.draft("RGB", (side, side))
         upright = (ImageOps.exif_transpose(image) or image).convert("RGB")
-        upright.thumbnail((MAX_SIDE, MAX_SIDE))  # memory: the page's arrays stay a few tens of MB
+        upright.thumbnail((side, side))  # memory: a page's arrays stay a few tens of MB
         return upright
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise NotAnImage(str(exc)) from exc

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -109,7 +109,7 @@ class _Reader:
         self.links: list[str] = []
         self._keys = 0
 
-    def blocks(self, container: Element) -> Any:
+    def blocks(self, container: Element) -> Iterator[Block]:
         """Yield paragraphs and tables of a body, section, list or cell, in order."""
         for child in container:
             if child.tag in (T_P, T_H):
