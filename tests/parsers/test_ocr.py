@@ -4,6 +4,7 @@ through the same form, report and list logic as typed documents."""
 from __future__ import annotations
 
 import email.message
+import io
 
 import fpdf
 import numpy as np
@@ -104,14 +105,22 @@ def test_page_cap_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parsed is not None and parsed.nominations == []
 
 
-def test_typed_pdf_stays_with_the_text_reader() -> None:
+def _fpdf(text: str, image: bytes | None = None) -> bytes:
     pdf = fpdf.FPDF()
     pdf.add_page()
+    if image is not None:
+        pdf.image(io.BytesIO(image), x=0, y=0, w=210)
     pdf.add_font("DejaVu", fname=pagebuild.FONT)
-    pdf.set_font("DejaVu", size=12)
-    pdf.cell(text="Họ và tên: Phạm Văn Khánh")
-    doc = DocumentInput(filename="typed.pdf", data=bytes(pdf.output()))
-    assert type(choose(doc)).__name__ == "PdfParser"
+    pdf.set_font("DejaVu", size=8)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def test_typed_pdf_stays_with_the_text_reader_a_stamped_scan_does_not() -> None:
+    typed = _fpdf("Họ và tên: Phạm Văn Khánh; Đối tượng: Cán bộ quản lý; Chức vụ: Hiệu trưởng")
+    assert type(choose(DocumentInput(filename="typed.pdf", data=typed))).__name__ == "PdfParser"
+    stamped = _fpdf("Scanned by CamScanner", pagebuild.jpeg_of(form_page()))
+    assert type(choose(DocumentInput(filename="scan.pdf", data=stamped))).__name__ == "OcrParser"
 
 
 def test_red_seal_and_blue_ink_fade_black_text_stays() -> None:
