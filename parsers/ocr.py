@@ -92,12 +92,16 @@ class OcrParser:
     def parse(self, doc: DocumentInput) -> ParsedDocument:
         """OCR the pages and parse them as a typed document; nothing found reads as before."""
         deadline = time.monotonic() + DOCUMENT_SECONDS
-        if is_pdf(doc.data):
-            blocks = read_pages(_pdf_pages(doc), RENDER_DPI, deadline)
-            empty = ParsedDocument(source=doc.filename, shape="pdf")  # a scan for a person to read
-        else:
-            blocks = read_photo(_photo_pages(doc), deadline)
-            empty = ParsedDocument(source=doc.filename, shape="photo")  # evidence
+        scan = is_pdf(doc.data)
+        # Nothing read: a scan goes to a person (as before OCR), a photo stays evidence.
+        empty = ParsedDocument(source=doc.filename, shape="pdf" if scan else "photo")
+        try:
+            blocks = (read_pages(_pdf_pages(doc), RENDER_DPI, deadline) if scan
+                      else read_photo(_photo(doc), deadline))
+        except (ValueError, OSError, MemoryError) as exc:
+            # Pillow/numpy on an odd image: OCR is a bonus, its failure must not lose the file.
+            log.warning("OCR of %s failed: %r", doc.filename, exc)
+            return empty
         parsed = parse_blocks(blocks, doc.filename)
         if not parsed.nominations:
             return empty
@@ -115,38 +119,40 @@ def _pdf_pages(doc: DocumentInput) -> Iterator[Image.Image]:
         for index in range(min(len(pdf), MAX_PAGES)):
             page = pdf[index]
             # A poster-sized page is drawn smaller: memory stays that of an A4 page or two.
-            scale = min(RENDER_DPI / 72, ocr_image.MAX_SIDE / max(page.get_size()))
-            yield page.render(scale=scale).to_pil().convert("RGB")
-            page.close()
+            scale = min(RENDER_DPI / 72, ocr_image.MAX_SIDE / max(max(page.get_size()), 1.0))
+            try:
+                image = page.render(scale=scale).to_pil().convert("RGB")
+            except pdfium.PdfiumError as exc:
+                log.warning("page %d of %s could not be drawn: %s", index + 1, doc.filename, exc)
+                continue
+            finally:
+                page.close()
+            yield image
     finally:
         pdf.close()
 
 
-def _photo_pages(doc: DocumentInput) -> Iterator[Image.Image]:
+def _photo(doc: DocumentInput) -> Image.Image:
     """The photo, upright, in RGB (a multi-page TIFF gives its first page only)."""
     try:
-        image = ocr_image.load(doc.data)
+        return ocr_image.load(doc.data)
     except ocr_image.NotAnImage as exc:
         raise UnreadableDocument(doc.filename, f"damaged image: {exc}") from exc
-    yield image
 
 
-def read_photo(pages: Iterator[Image.Image], deadline: float) -> list[Block]:
+def read_photo(first: Image.Image, deadline: float) -> list[Block]:
     """Blocks of a photo that passes the second look (text in it says nomination), else []."""
-    first = next(pages, None)
-    if first is None:
-        return []
-    grey = ocr_image.suppress_ink(first)
-    upright = _upright(grey, PHOTO_SIDE)
-    if upright is None:
-        return []  # too few characters for OSD: a picture, not a page
-    quick = ocr_image.thumbnail(upright, PHOTO_SIDE)
-    quick = quick.crop((0, 0, quick.width, round(quick.height * TITLE_SHARE)))  # titles are on top
-    words = ocr_engine.words(quick, dpi=_photo_dpi(quick), timeout=_left(deadline))
-    text = fold(" ".join(w.text for w in words if w.conf > 40))
-    if not any(word in text for word in DOCUMENT_WORDS):
-        return []
     try:
+        grey = ocr_image.suppress_ink(first)
+        upright = _upright(grey, PHOTO_SIDE)
+        if upright is None:
+            return []  # too few characters for OSD: a picture, not a page
+        quick = ocr_image.thumbnail(upright, PHOTO_SIDE)
+        dpi = _photo_dpi(quick)
+        top = quick.crop((0, 0, quick.width, round(quick.height * TITLE_SHARE)))  # titles are on top
+        words = ocr_engine.words(top, dpi=dpi, timeout=_left(deadline))
+        if not any(word in fold(" ".join(w.text for w in words if w.conf > 40)) for word in DOCUMENT_WORDS):
+            return []
         return read_grey(upright, _photo_dpi(first), deadline)[0]
     except ocr_engine.OcrFailed as exc:
         log.warning("OCR of a photo failed: %s", exc)
