@@ -12,7 +12,7 @@ import numpy as np
 from parsers.docx_reader import Block, Cell
 from parsers.listtable import find_header
 from parsers.ocr_engine import Word
-from parsers.ocr_tables import Table
+from parsers.ocr_tables import Table, with_gap_columns
 from parsers.textform import split_label
 
 MIN_CONF = 20.0  # words tesseract is less sure of are noise (specks, ink left over)
@@ -35,7 +35,9 @@ def to_blocks(words: list[Word], tables: list[Table]) -> list[Block]:
         index = _table_of(word, tables)
         (placed[index] if index is not None else free).append(word)
     items: list[tuple[int, Block]] = [(top, Block(text=text)) for top, text in text_lines(free)]
-    items += [(t.rows[0], Block(rows=_cells(t, placed[i]))) for i, t in enumerate(tables)]
+    for i, table in enumerate(tables):
+        table = with_gap_columns(table, [(w.left, w.top, w.right, w.bottom) for w in placed[i]])
+        items.append((table.rows[0], Block(rows=_cells(table, placed[i]))))
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
 

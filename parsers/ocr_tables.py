@@ -11,6 +11,7 @@ import numpy as np
 MIN_RULE_FRACTION = 0.25  # a table rule is at least this share of the page width
 MIN_COLUMN_FILL = 0.7  # share of a row's height a column line is dark over
 EDGE = 25  # pixels within which a column line counts as the table's outer edge
+GUTTER = 1.2  # an unruled column gap is at least this many text heights wide
 
 
 @dataclass
@@ -109,6 +110,22 @@ def band_columns(mask: np.ndarray, top: int, bottom: int, left: int, right: int)
     if xs[-1] < right - EDGE:
         xs.append(right)
     return xs
+
+
+def with_gap_columns(table: Table, boxes: list[tuple[int, int, int, int]]) -> Table:
+    """A table ruled only across (no column lines drawn) gets columns where no word of any row
+    reaches: the white gutters between them. `boxes` are the words' (left, top, right, bottom)."""
+    if any(len(xs) > 2 for xs in table.bands) or not boxes:
+        return table
+    height = float(np.median([b[3] - b[1] for b in boxes]))
+    covered = np.zeros(table.right - table.left + 1, dtype=bool)
+    for left, _top, right, _bottom in boxes:
+        covered[max(0, left - table.left - 2):max(0, right - table.left + 3)] = True
+    gutters = [(a, b) for a, b in _runs(~covered) if b - a >= GUTTER * height and 0 < a and b < len(covered)]
+    if not gutters:
+        return table
+    xs = [table.left] + [table.left + (a + b) // 2 for a, b in gutters] + [table.right]
+    return Table(rows=table.rows, bands=[list(xs) for _ in table.bands], left=table.left, right=table.right)
 
 
 def erase_rules(pixels: np.ndarray, tables: list[Table]) -> np.ndarray:

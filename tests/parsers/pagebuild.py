@@ -43,8 +43,10 @@ class Page:
     def gap(self, points: float = 8) -> None:
         self.y += round(points * DPI / 72)
 
-    def table(self, widths: list[float], rows: list[list[str]], size: float = 11) -> None:
-        """A ruled table; `widths` are shares of the text width, cells wrap on words."""
+    def table(self, widths: list[float], rows: list[list[str]], size: float = 11,
+              columns_ruled: bool = True) -> None:
+        """A ruled table; `widths` are shares of the text width, cells wrap on words; without
+        column lines when `columns_ruled` is false (rows ruled only)."""
         font = _font(size)
         total = self.image.width - 2 * self.margin
         xs = [self.margin]
@@ -59,7 +61,7 @@ class Page:
                 for k, text in enumerate(lines):
                     self.draw.text((xs[i] + pad, self.y + pad + k * round(font.size * 1.35)), text,
                                    font=_font(size, bold=r == 0), fill=(20, 20, 20))
-            for x in xs:
+            for x in xs if columns_ruled else []:
                 self.draw.line([(x, self.y), (x, self.y + height)], fill=(15, 15, 15), width=3)
             self.y += height
         self.draw.line([(xs[0], self.y), (xs[-1], self.y)], fill=(15, 15, 15), width=3)
@@ -131,7 +133,7 @@ def form_page() -> Image.Image:
     return page.finish(skew=-1.6)
 
 
-def list_page() -> Image.Image:
+def list_page(columns_ruled: bool = True) -> Image.Image:
     """A landscape DANH SÁCH in a ruled table, one row per school level."""
     page = Page(landscape=True)
     page.line("PHÒNG GDĐT HUYỆN GIA VIỄN", 12, bold=True)
@@ -144,7 +146,7 @@ def list_page() -> Image.Image:
         ["2", "Vũ Minh Tuấn", "Hiệu trưởng, Trường Tiểu học Gia Lập", "Tiểu học",
          "- Chỉ đạo đổi mới sinh hoạt chuyên môn theo nghiên cứu bài học."],
         ["3", "Lê Thu Trang", "Học sinh lớp 8A, Trường THCS Gia Vân", "THCS",
-         "- Giải Nhất học sinh giỏi cấp tỉnh môn Toán."]], size=12)
+         "- Giải Nhất học sinh giỏi cấp tỉnh môn Toán."]], size=12, columns_ruled=columns_ruled)
     page.line("NGƯỜI LẬP BIỂU", 12, bold=True)
     page.signature(page.margin + 60, page.y + 30)
     return page.finish(skew=0.9)

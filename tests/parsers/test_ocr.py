@@ -62,6 +62,15 @@ def test_scanned_list_rows_become_nominees_even_upside_down() -> None:
     assert "nghiên cứu bài học" in (parsed.nominations[1].summary or "")
 
 
+def test_list_ruled_only_across_gets_its_columns_from_the_gutters() -> None:
+    scan = pagebuild.pdf_of(list_page(columns_ruled=False))
+    parsed = parse_document(DocumentInput(filename="DS.pdf", data=scan))
+    assert parsed is not None and parsed.shape == "list"
+    assert [(d.name, d.school_level) for d in parsed.nominations] == [
+        ("Đỗ Thị Mai", SchoolLevel.mam_non), ("Vũ Minh Tuấn", SchoolLevel.tieu_hoc),
+        ("Lê Thu Trang", SchoolLevel.thcs)]
+
+
 def test_phone_photo_of_a_form_turned_sideways_is_read() -> None:
     photo = pagebuild.phone_photo(form_page()).rotate(90, expand=True)  # no EXIF orientation
     doc = DocumentInput(filename="IMG_2024.jpg", content_type="image/jpeg",
