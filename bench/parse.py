@@ -1,10 +1,12 @@
 """Parser benchmark: documents parsed per second for each shape, and peak memory while parsing
-a 20 MB attachment (a .docx full of photos, a PDF of the same size).
+a 20 MB attachment (a .docx full of photos, a PDF of the same size). Then OCR pages per second
+(a scanned page, a photo) against bare tesseract on the same page, .xls/.ods rows per second
+against the same rows in .xlsx (openpyxl), and a 20-page scanned PDF's time and peak memory.
 
 Documents are built here (python-docx, openpyxl, fpdf2 when installed); the .doc and, without
-fpdf2, the PDF come from the shared corpus. Prints figures, asserts nothing; runs in under 60 s.
+fpdf2, the PDF come from the shared corpus. Prints figures, asserts nothing; runs in a few minutes (OCR is most of it).
 
-Usage: .venv/bin/python bench/parse.py [--seconds 1.5]
+Usage: .venv/bin/python bench/parse.py [--seconds 1.5] [--skip shapes memory sheets ocr]
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from parsers import ocr, ocr_engine  # noqa: E402
 from parsers.body import parse_body  # noqa: E402
 from parsers.models import DocumentInput  # noqa: E402
 from parsers.registry import parse_document  # noqa: E402
-from tests.parsers import docbuild  # noqa: E402
+from tests.parsers import docbuild, pagebuild  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "emails"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -223,8 +226,10 @@ def memory(path: Path) -> dict[str, float]:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     after = peak_rss_kb()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest tesseract run
     return {"size_mb": len(item.data) / 2**20, "seconds": took,
-            "tracemalloc_peak_mb": peak / 2**20, "maxrss_delta_mb": (after - before) / 1024}
+            "tracemalloc_peak_mb": peak / 2**20, "maxrss_delta_mb": (after - before) / 1024,
+            "child_maxrss_mb": children / 1024}
 
 
 def report_memory(workdir: Path) -> None:
@@ -247,17 +252,163 @@ def report_memory(workdir: Path) -> None:
               f"peak RSS +{m['maxrss_delta_mb']:.1f} MB")
 
 
+SHEET_ROWS = 300
+
+
+def sheet_rows() -> list[list[str]]:
+    return [LIST_HEADER, *list_rows(SHEET_ROWS)]
+
+
+def big_xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in sheet_rows():
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def big_xls() -> bytes:
+    import xlwt  # type: ignore[import-untyped]  # test-only writer
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("DS")
+    for r, row in enumerate(sheet_rows()):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def big_ods() -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-untyped]
+    from odf.table import Table, TableCell, TableRow  # type: ignore[import-untyped]
+    from odf.text import P  # type: ignore[import-untyped]
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="DS")
+    for row in sheet_rows():
+        tr = TableRow()
+        for value in row:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    doc.write(out)
+    return out.getvalue()
+
+
+def report_sheets(seconds: float) -> None:
+    """List rows per second of .xls and .ods (calamine) against the same rows in .xlsx."""
+    docs = {name: DocumentInput(filename=name, data=build())
+            for name, build in (("ds.xlsx", big_xlsx), ("ds.xls", big_xls), ("ds.ods", big_ods))}
+    rows = {name: SHEET_ROWS * rate(lambda d=doc: parse_document(d), seconds)
+            for name, doc in docs.items()}
+    base = rows["ds.xlsx"]
+    print(f"list rows per second ({SHEET_ROWS}-row sheet; baseline: the same rows as .xlsx, openpyxl)")
+    for name, value in rows.items():
+        print(f"  {name:<8} {value:10.0f} rows/s   {value / base:6.2f}x the .xlsx rate")
+    data = docs["ds.xlsx"].data
+    by_openpyxl = SHEET_ROWS * rate(lambda: _openpyxl_rows(data), seconds)
+    by_calamine = SHEET_ROWS * rate(lambda: _calamine_rows(data), seconds)
+    print(f"  reading the .xlsx rows only: openpyxl {by_openpyxl:8.0f} rows/s, calamine "
+          f"{by_calamine:8.0f} rows/s ({by_calamine / by_openpyxl:.1f}x)")
+
+
+def _openpyxl_rows(data: bytes) -> object:
+    from parsers.xlsx import sheet_rows as xlsx_rows
+
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    return [xlsx_rows(ws) for ws in book.worksheets]
+
+
+def _calamine_rows(data: bytes) -> object:
+    from python_calamine import CalamineWorkbook
+
+    from parsers.sheets import sheet_rows as calamine_rows
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return [calamine_rows(book.get_sheet_by_name(name)) for name in book.sheet_names]
+
+
+def _bare_tesseract(page: bytes) -> Callable[[], object]:
+    """The baseline: tesseract alone on the page image, no preparation, no layout."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cmd = [ocr_engine.TESSERACT, "stdin", "stdout", "-l", ocr_engine.LANGUAGE, "--psm", "3"]
+    return lambda: subprocess.run(cmd, input=page, capture_output=True, env=env, check=True)
+
+
+def report_ocr(seconds: float) -> None:
+    """OCR pages per second, a scan and a photo, each against bare tesseract on the same page."""
+    scan_page = pagebuild.report_pages()[0]
+    photo_page = pagebuild.form_page()
+    cases = {
+        "scanned PDF page": (DocumentInput(filename="scan.pdf", data=pagebuild.pdf_of(scan_page)),
+                             scan_page),
+        "photo of a page (JPEG)": (DocumentInput(filename="anh.jpg",
+                                                 data=pagebuild.jpeg_of(photo_page)), photo_page),
+    }
+    print("OCR pages per second (baseline: bare tesseract -l vie on the same page image)")
+    for name, (doc, image) in cases.items():
+        png = io.BytesIO()
+        image.save(png, "PNG")
+        ours = rate(lambda d=doc: parse_document(d), seconds)
+        bare = rate(_bare_tesseract(png.getvalue()), seconds)
+        print(f"  {name:<24} {ours:6.2f} pages/s   bare {bare:6.2f} pages/s   "
+              f"ratio {bare / ours:5.2f}x the time")
+    evidence = DocumentInput(filename="lop.jpg", data=pagebuild.jpeg_of(pagebuild.photo(4000, 3000)))
+    print(f"  {'evidence photo (12 MP)':<24} {rate(lambda: parse_document(evidence), seconds):6.1f} "
+          f"photos/s (cheap look only)")
+
+
+def report_scan_memory(workdir: Path) -> None:
+    """A 20-page scanned PDF parsed in a fresh process: with the page cap, and with all pages."""
+    path = workdir / "scan20.pdf"
+    pages = pagebuild.report_pages()
+    path.write_bytes(pagebuild.pdf_of(*(pages * 10)))
+    for cap in (ocr.MAX_PAGES, 20):
+        done = subprocess.run([sys.executable, __file__, "--memory", str(path), "--ocr-pages",
+                               str(cap)], capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not done.stdout.strip():
+            print(f"  scan20.pdf: failed: {done.stderr.strip().splitlines()[-1:]}")
+            continue
+        m = json.loads(done.stdout)
+        print(f"  scan20.pdf {m['size_mb']:4.1f} MB, {min(cap, 20)} pages read: {m['seconds']:.1f} s, "
+              f"peak RSS +{m['maxrss_delta_mb']:.1f} MB (tesseract at most {m['child_maxrss_mb']:.0f} MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=1.5, help="time spent on each shape")
     parser.add_argument("--memory", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--ocr-pages", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["shapes", "memory", "sheets", "ocr"],
+                        help="parts not to run")
     args = parser.parse_args()
     if args.memory:
+        if args.ocr_pages:
+            ocr.MAX_PAGES = args.ocr_pages
         print(json.dumps(memory(args.memory)))
+        return
+    if "sheets" not in args.skip:
+        report_sheets(args.seconds)
+    if "ocr" not in args.skip:
+        report_ocr(args.seconds)
+        print("a 20-page scanned PDF (fresh process each)")
+        with tempfile.TemporaryDirectory(prefix="dhtt-bench-") as workdir:
+            report_scan_memory(Path(workdir))
+    if "shapes" in args.skip:
         return
     print("documents parsed per second")
     for name, run in shapes().items():
         print(f"  {name:<32} {rate(run, args.seconds):8.1f} /s")
+    if "memory" in args.skip:
+        return
     print("peak memory parsing a 20 MB attachment (fresh process each)")
     with tempfile.TemporaryDirectory(prefix="dhtt-bench-") as workdir:
         report_memory(Path(workdir))

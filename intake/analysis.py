@@ -68,6 +68,8 @@ def _take(doc: ParsedDocument, result: Analysis) -> None:
     _add_links(result.evidence, doc.links)
     if doc.legacy_encoding:
         result.reasons.append(Reason(code=ReasonCode.legacy_encoding_converted, where=doc.source))
+    if doc.ocr:  # read from a scan or photo: the unit is asked to check the fields
+        result.reasons.append(Reason(code=ReasonCode.read_by_ocr, where=doc.source))
 
 
 def _attachment(att: Attachment, limits: AnalysisLimits, result: Analysis) -> None:

@@ -19,6 +19,7 @@ from intake.authentication import MAX_HEADER
 from intake.filenames import clean_filename
 from intake.models import Attachment, InboundMessage
 from intake.spool import sha256_hex
+from parsers.tnef import expand_tnef, is_tnef
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 # An address people and servers agree on: dot-atom local part, a host name with at least one dot.
@@ -171,6 +172,14 @@ class _Walker:
         if ctype.startswith("multipart/") or ctype in ("message/delivery-status", "text/rfc822-headers"):
             return
         data = part.get_payload(decode=True) or b""
+        # winmail.dat (Outlook's TNEF): the files inside stand for it, as if attached directly.
+        inside = expand_tnef(data) if isinstance(data, bytes) and is_tnef(ctype, name, data) else None
+        if inside:
+            self.attachments.extend(Attachment(
+                filename=clean_filename(f.filename, f.content_type, len(self.attachments) + 1 + i),
+                content_type=f.content_type, data=f.data, sha256=sha256_hex(f.data), inline=False,
+            ) for i, f in enumerate(inside))
+            return
         self.attachments.append(Attachment(
             filename=clean_filename(name, ctype, len(self.attachments) + 1), content_type=ctype,
             data=data, sha256=sha256_hex(data), inline=disposition == "inline",

@@ -77,6 +77,12 @@ REASON_TEXT: dict[ReasonCode, str] = {
     ReasonCode.archive_bomb: (
         "Tệp nén có dấu hiệu nguy hiểm (số tệp hoặc dung lượng khi giải nén vượt giới hạn): thư được "
         "cách ly, không giải nén, chờ quản trị viên kiểm tra."),
+    ReasonCode.read_by_ocr: (
+        "Hồ sơ là bản scan hoặc ảnh chụp văn bản nên hệ thống đã nhận dạng chữ tự động; chữ nhận dạng "
+        "có thể sai sót, nhất là họ tên, dấu tiếng Việt và chữ số. Đề nghị đơn vị kiểm tra kỹ họ và "
+        "tên, đối tượng, chức vụ, đơn vị công tác, cấp học và tóm tắt thành tích của từng gương điển "
+        "hình nêu trên; nếu có sai sót, đơn vị trả lời thư này và gửi kèm tệp Word, Excel hoặc PDF "
+        "bản gốc (không phải bản scan) để Sở cập nhật."),
 }
 
 # A short title per reason, for headings and tables.
@@ -102,6 +108,7 @@ REASON_TITLE: dict[ReasonCode, str] = {
     ReasonCode.own_address: "Thư từ địa chỉ của hệ thống",
     ReasonCode.mailing_list: "Thư từ danh sách thư",
     ReasonCode.archive_bomb: "Tệp nén nguy hiểm",
+    ReasonCode.read_by_ocr: "Đọc từ bản scan, ảnh chụp (cần kiểm tra lại)",
 }
 
 # Codes that only staff see: a unit is never told about them.

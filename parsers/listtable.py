@@ -9,11 +9,16 @@ from parsers import labels
 from parsers.fields import clean_value, draft_from_pairs
 from parsers.infer import level_from_text
 from parsers.models import NominationDraft
-from parsers.vntext import collapse_ws, find_links
+from parsers.vntext import collapse_ws, find_links, fold
 
 _NUMBERING = re.compile(r"^\(?\s*(?:\d{1,2}|[a-zA-Z])\s*\)?$")
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.)]?\s*$")
 _MIN_HEADER_FIELDS = 2
+# The signature block under a list ("Người lập biểu", "TRƯỞNG PHÒNG", "(Ký tên, đóng dấu)"): sheets
+# and scans often keep it in the table's columns, where it would read as one more nominee.
+_SIGNATURE = re.compile(  # matched against folded text (no marks, no punctuation)
+    r"^(?:nguoi lap (?:bieu|danh sach)|(?:kt |tm )?(?:pho )?(?:truong phong|hieu truong|giam doc"
+    r"|thu truong)|ky ten|ky ghi ro|xac nhan)")
 _LEVEL_FIELD = "school_level"
 
 
@@ -53,6 +58,12 @@ def _is_numbering_row(row: list[str]) -> bool:
     """True for the "(1) (2) (3)" row some templates put under the header."""
     cells = [c.strip() for c in row if c.strip()]
     return len(cells) >= 2 and all(_NUMBERING.match(c) for c in cells)
+
+
+def _is_signature_row(row: list[str]) -> bool:
+    """True for a row holding only signature-block titles: the list has ended."""
+    cells = [fold(c) for c in row if c.strip()]
+    return bool(cells) and all(_SIGNATURE.match(c) for c in cells)
 
 
 def _group_title(row: list[str]) -> str | None:
@@ -112,6 +123,8 @@ def _drafts(columns: Columns, body: list[list[str]], source: str) -> list[Nomina
         row = [clean_value(c) for c in row]
         if not any(row) or _is_numbering_row(row):
             continue
+        if _is_signature_row(row):
+            break
         title = _group_title(row)
         if title is not None:
             level = level_from_text(title)

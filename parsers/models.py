@@ -53,6 +53,7 @@ class ReasonCode(StrEnum):
     mailing_list = "mailing_list"
     archive_bomb = "archive_bomb"
     quota_short = "quota_short"
+    read_by_ocr = "read_by_ocr"
 
 
 class NominationDraft(BaseModel):
@@ -83,6 +84,7 @@ class ParsedDocument(BaseModel):
     links: list[str] = Field(default_factory=list)  # links found outside any one nomination
     quarter: str | None = None  # "2024-Q2" when the document states it
     legacy_encoding: bool = False  # TCVN3/VNI text was converted
+    ocr: bool = False  # read by OCR from a scan or photo: the unit should check the fields
     text: str = ""  # the document's plain text, for later stages and the log
 
 

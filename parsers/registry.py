@@ -19,6 +19,9 @@ OPTIONAL_PARSERS = (
     ("parsers.xlsx", "XlsxParser"),
     ("parsers.pdf", "PdfParser"),
     ("parsers.legacy_doc", "LegacyDocParser"),
+    ("parsers.sheets", "CalamineSheetsParser"),  # .xls, .ods
+    ("parsers.odt", "OdtParser"),
+    ("parsers.ocr", "OcrParser"),  # scans and photos of documents
 )
 
 

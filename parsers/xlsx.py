@@ -48,15 +48,21 @@ class XlsxParser:
     def parse(self, doc: DocumentInput) -> ParsedDocument:
         """Read every worksheet into nominations, links and the stated quarter."""
         sheets = [sheet_rows(ws) for ws in _load(doc).worksheets if isinstance(ws, Worksheet)]
-        result = ParsedDocument(source=doc.filename, shape="list")
-        texts: list[str] = []
-        for rows, legacy in sheets:
-            _merge_sheet(result, rows, doc.filename)
-            result.legacy_encoding = result.legacy_encoding or legacy
-            texts.append("\n".join("\t".join(c for c in row if c) for row in rows if any(row)))
-        result.text = "\n\n".join(t for t in texts if t)
-        result.links = _outside_links(result.text, result.nominations)
-        return result
+        return sheets_document(sheets, doc.filename)
+
+
+def sheets_document(sheets: list[tuple[list[Row], bool]], source: str) -> ParsedDocument:
+    """Nominations, links and quarter of a workbook given as rows of text per sheet (each with
+    whether TCVN3/VNI was converted); the .xls/.ods reader feeds its rows here too."""
+    result = ParsedDocument(source=source, shape="list")
+    texts: list[str] = []
+    for rows, legacy in sheets:
+        _merge_sheet(result, rows, source)
+        result.legacy_encoding = result.legacy_encoding or legacy
+        texts.append("\n".join("\t".join(c for c in row if c) for row in rows if any(row)))
+    result.text = "\n\n".join(t for t in texts if t)
+    result.links = _outside_links(result.text, result.nominations)
+    return result
 
 
 def _has_workbook(data: bytes) -> bool:
@@ -174,7 +180,13 @@ def _pairs(rows: list[Row]) -> Iterator[tuple[str, str]]:
 
 
 def _title_lines(rows: list[Row]) -> Iterator[str]:
-    """Single-cell rows above the first row of several cells (the title block)."""
+    """The title block: every cell above a list's header row (the title often shares its rows
+    with the unit's name and the national motto), else single-cell rows above the first row of
+    several cells."""
+    header = listtable.find_header(rows)
+    if header is not None:
+        yield from (cell for row in rows[:header] for cell in row if cell)
+        return
     for row in rows:
         cells = [c for c in row if c]
         if len(cells) > 1:

@@ -14,6 +14,9 @@ dpkg -s dovecot-submissiond >/dev/null 2>&1 || missing+=(dovecot-submissiond)  #
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v antiword >/dev/null 2>&1 || missing+=(antiword)          # old Word .doc
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)  # .rtf, .doc fallback
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)      # OCR of scans and photos
+dpkg -s tesseract-ocr-vie >/dev/null 2>&1 || missing+=(tesseract-ocr-vie)   # its Vietnamese model
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)   # OCR tests draw pages
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)        # browser tests of the web pages
 # docs/render.sh and the printed-layout tests: Calc for the .xlsx, poppler for PNG pages, and the
 # metric twin of Times New Roman, without which the layout is judged in a wider substitute font.
