@@ -203,7 +203,8 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
 
 def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | None:
     """A mail too big, or with too many files, to be read: the unit is asked to split it."""
-    count = len(msg.attachments) + sum(len(f.attachments) for f in msg.forwarded)
+    # `parts` counts the files past the reading limit too, which were never kept.
+    count = max(msg.parts, len(msg.attachments)) + sum(max(f.parts, len(f.attachments)) for f in msg.forwarded)
     if msg.size > settings.max_message_bytes:
         return Reason(code=ReasonCode.attachment_too_large, detail=f"{msg.size} bytes > {settings.max_message_bytes}")
     if count > settings.max_attachments:
