@@ -64,6 +64,11 @@ class IntakeSettings(BaseModel):
     max_replies_per_hour: int = Field(default=5, ge=1)  # to one address answering our own mail
     reader_processes: int = Field(default=1, ge=0, le=8)  # 0: read mail in the worker process itself
     reader_memory_mb: int = Field(default=2048, ge=256)  # address-space limit of a reader process
+    # Reading budgets: untrusted bytes are read within these, or the mail gets a recorded outcome.
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)  # one header value, cut before decoding
+    max_nesting_depth: int = Field(default=8, ge=1, le=50)  # multiparts and forwarded mails looked into
+    document_seconds: float = Field(default=20.0, ge=0)  # one attachment; over it: unreadable_attachment
+    mail_seconds: float = Field(default=60.0, ge=0)  # one whole mail; over it: reader replaced, quarantine
 
     @field_validator("own_addresses", "admins", "staff")
     @classmethod

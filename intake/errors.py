@@ -23,3 +23,12 @@ class ReplyRefused(IntakeError):
 
 class ImportFailed(IntakeError):
     """A file given to `dhtt import` could not be read."""
+
+
+class ReadingStopped(IntakeError):
+    """Reading one mail overran the reader's time or memory and the reader was replaced; the mail is
+    quarantined at once. `detail` says so in Vietnamese, for staff."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

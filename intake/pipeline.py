@@ -34,14 +34,14 @@ class PriorMessage(BaseModel):
 
 
 class PriorSubmission(BaseModel):
-    """The submission a reply continues, with its earlier mails re-read from the spool."""
+    """The submission a reply continues, with what reading its earlier mails found (stored then)."""
 
     id: int
     reference: str
     unit_code: str | None = None
     quarter: str
     status: str
-    messages: list[InboundMessage] = Field(default_factory=list)
+    analyses: list[Analysis] = Field(default_factory=list)
 
 
 class PriorNominee(BaseModel):
@@ -92,13 +92,13 @@ def effective_message(msg: InboundMessage, units: UnitDirectory) -> tuple[Inboun
     return msg, None
 
 
-def _with_thread(analysis: Analysis, thread: PriorSubmission | None, limits: AnalysisLimits) -> Analysis:
+def _with_thread(analysis: Analysis, thread: PriorSubmission | None) -> Analysis:
+    """This mail's content completed by the earlier mails of its thread, as they were read then."""
     if thread is None:
         return analysis
     drafts: list[NominationDraft] = []
     evidence: list[Evidence] = []
-    for earlier in thread.messages:
-        prior = analyse(earlier, limits)
+    for prior in thread.analyses:
         drafts = merge_drafts(drafts, prior.drafts)
         evidence.extend(prior.evidence)
     return analysis.model_copy(update={
@@ -188,7 +188,7 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
         return Decision(outcome=Outcome.quarantined, reasons=[analysis.bomb], sender=inner.sender,
                         unit_code=unit.code if unit else None, forwarded_by=forwarded_by)
     thread = history.thread_of(inner)
-    analysis = _with_thread(analysis, thread, settings.limits)
+    analysis = _with_thread(analysis, thread)
     quarter = analysis.quarter or quarter_of(received_at, settings.tz)
     late = is_late(received_at, quarter, settings.tz)
     nominations, problems = check_drafts(analysis)

@@ -191,3 +191,25 @@ def moment_text(moment: datetime) -> str:
     """'08:30 ngày 17/09/2024 (giờ Việt Nam)' for an aware datetime; naive ones are taken as given."""
     local = moment.astimezone(VIETNAM) if moment.tzinfo else moment
     return local.strftime("%H:%M ngày %d/%m/%Y") + (" (giờ Việt Nam)" if moment.tzinfo else "")
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:g}".replace(".", ",")
+
+
+def document_overrun(seconds: float) -> str:
+    """The detail of an attachment whose reading overran its time budget (a unit reads it)."""
+    return (f"Tệp có cấu trúc quá phức tạp nên hệ thống không đọc xong trong thời gian cho phép "
+            f"({_seconds(seconds)} giây).")
+
+
+def mail_overrun(seconds: float) -> str:
+    """Why a mail whose whole reading overran its budget was quarantined (staff read it)."""
+    return (f"Việc đọc thư vượt quá thời gian cho phép ({_seconds(seconds)} giây) nên đã bị dừng; thư "
+            "được cách ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
+
+
+def mail_memory_overrun(megabytes: int) -> str:
+    """Why a mail whose reading exhausted the reader's memory was quarantined (staff read it)."""
+    return (f"Việc đọc thư vượt quá bộ nhớ cho phép ({megabytes} MB) nên đã bị dừng; thư được cách "
+            "ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
