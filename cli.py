@@ -52,21 +52,21 @@ def run(config: Path = CONFIG_OPTION,
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
     """Chạy dịch vụ tiếp nhận hồ sơ: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
     _logging(verbose)
-    worker = _worker(config, name)
-    if once:
-        try:
-            count = worker.run_once()
-        except (MailboxUnavailable, MailboxLoginFailed) as err:
-            typer.echo(f"lỗi: không kết nối được hộp thư: {err}", err=True)
-            raise typer.Exit(1) from None
-        typer.echo(f"Đã đọc {count} thư mới.")
-        return
-    from intake.runner import run_forever
+    with _worker(config, name) as worker:  # closing it stops its reader processes
+        if once:
+            try:
+                count = worker.run_once()
+            except (MailboxUnavailable, MailboxLoginFailed) as err:
+                typer.echo(f"lỗi: không kết nối được hộp thư: {err}", err=True)
+                raise typer.Exit(1) from None
+            typer.echo(f"Đã đọc {count} thư mới.")
+            return
+        from intake.runner import run_forever
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    run_forever(worker, stop)
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        run_forever(worker, stop)
 
 
 def _mbox_items(path: Path) -> list[bytes]:

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         run_forever(worker, stop)
     finally:
         scheduler.shutdown(wait=False)
+        worker.close()
     return 0
 
 

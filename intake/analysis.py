@@ -13,7 +13,7 @@ from intake.message import MessageLimits
 from intake.models import Attachment, Evidence, InboundMessage, Reason
 from parsers.archives import ArchiveLimits, is_archive, list_archive
 from parsers.body import parse_body
-from parsers.errors import ArchiveBomb, ParseError
+from parsers.errors import ArchiveBomb, DocumentTooComplex, ParseError
 from parsers.models import DocumentInput, NominationDraft, ParsedDocument, ReasonCode
 from parsers.registry import parse_document
 from parsers.vntext import find_links
@@ -81,6 +81,10 @@ def _document(att: Attachment, limits: AnalysisLimits, result: Analysis) -> Pars
         doc = _within_budget(lambda: parse_document(DocumentInput(
             filename=att.filename, content_type=att.content_type, data=att.data)),
             limits.document_seconds, att.filename, result)
+    except DocumentTooComplex as err:
+        result.reasons.append(Reason(code=err.code, detail=wording.document_too_complex(err.limit),
+                                     where=att.filename))
+        doc = None
     except ParseError as err:
         result.reasons.append(Reason(code=err.code, detail=err.detail, where=att.filename))
         doc = None

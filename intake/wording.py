@@ -213,3 +213,9 @@ def mail_memory_overrun(megabytes: int) -> str:
     """Why a mail whose reading exhausted the reader's memory was quarantined (staff read it)."""
     return (f"Việc đọc thư vượt quá bộ nhớ cho phép ({megabytes} MB) nên đã bị dừng; thư được cách "
             "ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
+
+
+def document_too_complex(limit: int) -> str:
+    """The detail of a document with more paragraphs, tables or cells than is read (a unit reads it)."""
+    count = f"{limit:,}".replace(",", ".")  # Vietnamese thousands separator
+    return f"Tệp có quá nhiều đoạn văn, bảng hoặc ô (trên {count} thành phần) nên hệ thống không đọc."
