@@ -247,11 +247,16 @@ def parse_email(msg: EmailMessage, limits: MessageLimits | None = None, depth: i
     )
 
 
+def parse_header_block(data: bytes, limits: MessageLimits) -> EmailMessage:
+    """The top-level header fields only, each bounded before parsing; the body is not read."""
+    bounded = bound_headers(data[:_header_end(data)], limits)
+    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(bounded)
+
+
 def parse_headers(data: bytes, limits: MessageLimits | None = None) -> tuple[str, str, str]:
     """(Message-ID, sender address, subject) from the bounded header block only: what recording needs."""
     limits = limits or MessageLimits()
-    bounded = bound_headers(data[:_header_end(data)], limits)
-    head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(bounded)
+    head = parse_header_block(data, limits)
     cap = limits.max_header_bytes
     return ((_message_ids(_field(head, "message-id", cap)) or [""])[0],
             _address(_field(head, "from", cap))[1], decode_header_text(head.get("subject"), cap))

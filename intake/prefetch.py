@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 AHEAD = 8  # messages read ahead of the one being decided: bounds memory, keeps the child busy
 GIVE_UP_AFTER = 3  # reader processes dying on this many mails in a row: read in the worker instead
+STARTUP_SECONDS = 300  # a new reader imports the parsers: not counted in any mail's budget
 
 
 class StoredFile(BaseModel):
@@ -127,6 +128,7 @@ class Reader:
         self.processes, self.memory_mb = processes, memory_mb
         self._pool: ProcessPoolExecutor | None = None
         self._keeper: threading.Event | None = None
+        self._started: Future[bool] | None = None  # the new reader's first task: it has started
         self._worked = False  # a reader returned a result: its deaths are the mail's doing
         self._deaths = 0
         atexit.register(self.close)
@@ -134,12 +136,13 @@ class Reader:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool, self._keeper = _build_pool(self.processes, self.memory_mb)
+            self._started = self._pool.submit(_ready)
         return self._pool
 
     def warm_up(self) -> None:
         """Start the reader process now (it imports the parsers), not when the first mail arrives."""
         if self.processes:
-            self._executor().submit(_ready)
+            self._executor()
 
     def _submit(self, path: str) -> Future[Prepared]:
         return self._executor().submit(prepare, path, self.units, self.limits, self.files_root)
@@ -170,9 +173,13 @@ class Reader:
     def _result(self, path: str, future: Future[Prepared]) -> Prepared | Exception | _Replace:
         """The mail's result; a _Replace when its reader had to go (the pool is then closed).
 
-        The budget runs from now: the reader has been free for this mail since the previous result.
+        The budget runs from now: the reader has been free for this mail since the previous result
+        (or since it started).
         """
         try:
+            if self._started is not None:
+                self._started.result(timeout=STARTUP_SECONDS)
+                self._started = None
             result = future.result(timeout=self.limits.mail_seconds or None)
         except FutureTimeout:
             log.warning("reading %s overran %s s: its reader is killed and replaced", path, self.limits.mail_seconds)
@@ -229,7 +236,7 @@ class Reader:
     def close(self) -> None:
         """Stop the reader processes now, busy or not (what they were reading is read again)."""
         pool, keeper = self._pool, self._keeper
-        self._pool = self._keeper = None
+        self._pool, self._keeper, self._started = None, None, None
         if pool is None:
             return
         # The executor cannot cancel a running task: its processes are killed (a private
