@@ -33,6 +33,7 @@ class MessageLimits(BaseModel):
     max_header_fields: int = 1000  # top-level fields; a mail needs a few dozen
     max_parts: int = 50  # file parts kept; more are counted (the mail is then refused unread)
     max_depth: int = 8  # nesting of multiparts and forwarded mails looked into
+    max_message_bytes: int = 50 * 1024 * 1024  # a bigger mail is refused from its headers alone
 
 
 def _header_end(data: bytes) -> int:
@@ -265,5 +266,7 @@ def parse_headers(data: bytes, limits: MessageLimits | None = None) -> tuple[str
 def parse_message(data: bytes, limits: MessageLimits | None = None) -> InboundMessage:
     """Parse raw RFC 5322 bytes within `limits`; never raises on malformed MIME (defects are recorded)."""
     limits = limits or MessageLimits()
+    if len(data) > limits.max_message_bytes:  # refused for its size: its body is never parsed
+        return parse_email(parse_header_block(data, limits), limits).model_copy(update={"size": len(data)})
     tree = email.message_from_bytes(bound_headers(data, limits), policy=email.policy.compat32)
     return parse_email(tree, limits).model_copy(update={"size": len(data)})

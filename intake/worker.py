@@ -232,7 +232,7 @@ def _limits(settings: Settings) -> AnalysisLimits:
     intake = settings.intake
     return AnalysisLimits(
         message=MessageLimits(max_header_bytes=intake.max_header_bytes, max_parts=intake.max_attachments,
-                              max_depth=intake.max_nesting_depth),
+                              max_depth=intake.max_nesting_depth, max_message_bytes=intake.max_message_bytes),
         document_seconds=intake.document_seconds, mail_seconds=intake.mail_seconds)
 
 
