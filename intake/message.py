@@ -23,7 +23,56 @@ from intake.models import Attachment, InboundMessage
 from intake.spool import sha256_hex
 
 _MSGID = re.compile(r"<[^<>\s]+>")
+_SCREEN_HEADERS = (
+    "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe",
+    "return-path", "authentication-results", "x-failed-recipients", "in-reply-to", "references",
+    "content-type",
+)
+
+
+def _unmangle(text: str) -> str:
+    """Undo the surrogate escapes that raw UTF-8 header bytes get in the compat32 policy."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def _header_str(value: Any) -> str:
+    """A header as text; raw 8-bit bytes (an 'unknown-8bit' Header) are read as UTF-8 first."""
+    if isinstance(value, email.header.Header):
+        pieces = []
+        for chunk, charset in email.header.decode_header(value):
+            if isinstance(chunk, bytes):
+                enc = charset if charset and charset != "unknown-8bit" else "utf-8"
+                try:
+                    chunk = chunk.decode(enc)
+                except (LookupError, UnicodeDecodeError):
+                    chunk = chunk.decode("latin-1")
+            pieces.append(chunk)
+        return "".join(pieces)
+    return _unmangle(str(value))
+
+
 HEADER_LIMIT = 16 * 1024  # bytes of one header value kept for decoding, when no limit is given
+
+
+def decode_header_text(value: Any, limit: int = HEADER_LIMIT) -> str:
+    """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line, from its first
+    `limit` characters only: decoding encoded words is quadratic in the standard library."""
+    if value is None:
+        return ""
+    text = _header_str(value)[:limit]
+    if "=?" in text:
+        try:
+            text = str(email.header.make_header(email.header.decode_header(text)))
+        except (UnicodeError, LookupError, email.errors.HeaderParseError):
+            pass
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _message_ids(value: str) -> list[str]:
+    return _MSGID.findall(value or "")
 
 
 class MessageLimits(BaseModel):
@@ -71,53 +120,6 @@ def bound_headers(data: bytes, limits: MessageLimits) -> bytes:
     stops = starts[1:] if len(starts) > limits.max_header_fields else starts[1:] + [end]
     pieces = [_cut_field(head[a:b], limits.max_header_bytes) for a, b in zip(starts, stops)]
     return b"".join(pieces) + data[end:]
-_SCREEN_HEADERS = (
-    "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe",
-    "return-path", "authentication-results", "x-failed-recipients", "in-reply-to", "references",
-    "content-type",
-)
-
-
-def _unmangle(text: str) -> str:
-    """Undo the surrogate escapes that raw UTF-8 header bytes get in the compat32 policy."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8")
-    except UnicodeError:
-        return text.encode("utf-8", "surrogateescape").decode("latin-1")
-
-
-def _header_str(value: Any) -> str:
-    """A header as text; raw 8-bit bytes (an 'unknown-8bit' Header) are read as UTF-8 first."""
-    if isinstance(value, email.header.Header):
-        pieces = []
-        for chunk, charset in email.header.decode_header(value):
-            if isinstance(chunk, bytes):
-                enc = charset if charset and charset != "unknown-8bit" else "utf-8"
-                try:
-                    chunk = chunk.decode(enc)
-                except (LookupError, UnicodeDecodeError):
-                    chunk = chunk.decode("latin-1")
-            pieces.append(chunk)
-        return "".join(pieces)
-    return _unmangle(str(value))
-
-
-def decode_header_text(value: Any, limit: int = HEADER_LIMIT) -> str:
-    """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line, from its first
-    `limit` characters only: decoding encoded words is quadratic in the standard library."""
-    if value is None:
-        return ""
-    text = _header_str(value)[:limit]
-    if "=?" in text:
-        try:
-            text = str(email.header.make_header(email.header.decode_header(text)))
-        except (UnicodeError, LookupError, email.errors.HeaderParseError):
-            pass
-    return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-def _message_ids(value: str) -> list[str]:
-    return _MSGID.findall(value or "")
 
 
 def _decode_text_part(part: EmailMessage) -> str:

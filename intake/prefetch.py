@@ -106,7 +106,7 @@ def _start_reader(megabytes: int, parent: int) -> None:
     """In the reader process: die with the worker that started it, then cap its memory."""
     try:
         # Linux: the kernel kills this process when its parent (the thread that spawned it, see
-        # Reader._build) dies, even by SIGKILL, so a crashed worker never leaves readers behind.
+        # _build_pool) dies, even by SIGKILL, so a crashed worker never leaves readers behind.
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:
         pass

@@ -87,14 +87,15 @@ class Worker:
     # -- deciding --------------------------------------------------------------------------
     def process(self, row: Message, prepared: Prepared | Exception | None = None) -> None:
         """Decide one recorded message and queue its reply, in one transaction."""
+        if prepared is None:  # decided again (staff): read in the reader, within its budget, before
+            with self.lock:  # the row is claimed (locked); one reading at a time per reader
+                prepared = next(iter(self.reader.read([row.spool_path])))
         with session(self.engine) as db:
             if not records.claim(db, row.id or 0, self.name):
                 return
             message = db.get(Message, row.id)
             assert message is not None
             try:
-                if prepared is None:  # decided again (staff): read in the reader, within its budget
-                    prepared = next(iter(self.reader.read([message.spool_path])))
                 if isinstance(prepared, Exception):
                     raise prepared
                 inbound = prepared.message
