@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from intake import wording
 from intake.analysis import Analysis, AnalysisLimits, analyse
 from intake.nominations import check_drafts, merge_drafts
 from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
@@ -206,10 +207,10 @@ def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | No
     # `parts` counts the files past the reading limit too, which were never kept.
     count = max(msg.parts, len(msg.attachments)) + sum(max(f.parts, len(f.attachments)) for f in msg.forwarded)
     if msg.size > settings.max_message_bytes:
-        return Reason(code=ReasonCode.attachment_too_large, detail=f"{msg.size} bytes > {settings.max_message_bytes}")
+        return Reason(code=ReasonCode.attachment_too_large, detail=str(msg.size))  # shown as "52,1 MB"
     if count > settings.max_attachments:
         return Reason(code=ReasonCode.attachment_too_large,
-                      detail=f"{count} attachments > {settings.max_attachments}")
+                      detail=wording.too_many_files(count, settings.max_attachments))
     return None
 
 

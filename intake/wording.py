@@ -219,3 +219,8 @@ def document_too_complex(limit: int) -> str:
     """The detail of a document with more paragraphs, tables or cells than is read (a unit reads it)."""
     count = f"{limit:,}".replace(",", ".")  # Vietnamese thousands separator
     return f"Tệp có quá nhiều đoạn văn, bảng hoặc ô (trên {count} thành phần) nên hệ thống không đọc."
+
+
+def too_many_files(count: int, limit: int) -> str:
+    """The detail of a mail refused for its number of files (a unit reads it)."""
+    return f"{count} tệp đính kèm trong một thư, vượt quá giới hạn {limit} tệp; đề nghị chia thành nhiều thư."

@@ -17,7 +17,7 @@ from sqlmodel import col, func, select
 from intake.models import RawMessage
 from intake.worker import Worker
 from store.db import session
-from store.models import Attachment, Message
+from store.models import Attachment, Message, Nominee
 from tests.hostiledocs import SCHOOL, encoded_words, mail, many_attachments, raw_with_subject, ruled_pdf
 from tests.integration.helpers import make_settings, make_worker
 from tests.mailgen import nomination_mail
@@ -114,7 +114,8 @@ def test_a_mail_that_overruns_its_reader_is_quarantined_on_the_first_pass(build)
     assert time.monotonic() - started < 60
 
 
-def test_ten_thousand_tiny_attachments_are_refused_without_writing_them(build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ten_thousand_tiny_attachments_are_refused_without_writing_them(build, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                       smtp_sink: SmtpSink) -> None:  # type: ignore[no-untyped-def]
     worker = build()
     worker.import_messages([_raw(many_attachments("<many@x>", 10_000))])
     row = _row(worker, "<many@x>")
@@ -125,6 +126,7 @@ def test_ten_thousand_tiny_attachments_are_refused_without_writing_them(build, t
     assert len(files) <= limit
     with session(worker.engine) as db:
         assert db.exec(select(func.count()).select_from(Attachment)).one() <= limit
+    assert "10000 tệp đính kèm trong một thư" in _text(smtp_sink.messages[-1].data)
 
 
 def _form(name: str) -> bytes:
@@ -135,17 +137,15 @@ def _form(name: str) -> bytes:
     return to_bytes(document)
 
 
-def test_a_reply_uses_what_was_read_from_the_earlier_mail_not_its_spool(build, smtp_sink: SmtpSink) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN a nomination rejected for want of evidence, whose spooled mail and files are then gone
-    WHEN the unit answers our rejection with a photo THEN the submission is accepted with the first mail's
-    exemplar: the earlier mail was not read again."""
-    worker = build()
+def _first_then_answer(worker: Worker, sink: SmtpSink, forget: Callable[[Message], None]) -> tuple[Message, Message]:
+    """A nomination rejected for want of evidence; `forget` then alters what is kept of it; then the
+    unit answers our rejection with a photo. Returns the earlier mail and the answer, as recorded."""
     first = mail("<first@x>", subject="Phiếu đăng ký", files=[("phieu.docx", _form("Lê Thị Mai"))])
     worker.import_messages([_raw(first.as_bytes())])
     earlier = _row(worker, "<first@x>")
     assert earlier.outcome == "rejected" and earlier.analysis
-    Path(earlier.spool_path).unlink()
-    ours = message_from_bytes(smtp_sink.messages[-1].data, policy=policy.default)
+    forget(earlier)
+    ours = message_from_bytes(sink.messages[-1].data, policy=policy.default)
     answer = mail("<answer@x>", subject=f"Re: {ours['Subject']}", files=[("anh.jpg", b"\xff\xd8\xff" + b"0" * 500)])
     answer["In-Reply-To"] = ours["Message-ID"]
     worker.import_messages([_raw(answer.as_bytes())])
@@ -153,11 +153,41 @@ def test_a_reply_uses_what_was_read_from_the_earlier_mail_not_its_spool(build, s
     assert row.outcome == "accepted", (row.reasons, row.last_error)
     assert row.submission_id == earlier.submission_id
     with session(worker.engine) as db:
-        from store.models import Nominee
         names = db.exec(select(Nominee.name).where(Nominee.message_id == row.id, col(Nominee.active))).all()
     assert names == ["Lê Thị Mai"]
+    return _row(worker, "<first@x>"), row
+
+
+def test_a_reply_uses_what_was_read_from_the_earlier_mail_not_its_spool(build, smtp_sink: SmtpSink) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a nomination rejected for want of evidence, whose spooled mail is then gone
+    WHEN the unit answers our rejection with a photo THEN the submission is accepted with the first mail's
+    exemplar: the earlier mail was not read again."""
+    _first_then_answer(build(), smtp_sink, lambda earlier: Path(earlier.spool_path).unlink())
+
+
+def test_an_earlier_mail_recorded_before_analyses_were_kept_is_read_again_once(build, smtp_sink: SmtpSink) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the earlier mail of a thread stored without its analysis (recorded before migration 0005)
+    THEN the reply is still decided with it (read again in the reader), and its analysis is now kept."""
+    worker = build()
+
+    def forget(earlier: Message) -> None:
+        with session(worker.engine) as db:
+            row = db.get(Message, earlier.id)
+            assert row is not None
+            row.analysis = None
+            db.add(row)
+            db.commit()
+
+    earlier, _ = _first_then_answer(worker, smtp_sink, forget)
+    assert earlier.analysis and "Lê Thị Mai" in earlier.analysis
 
 
 def _reasons(row: Message) -> list[dict[str, str]]:
     import json
     return json.loads(row.reasons)
+
+
+def _text(raw: bytes) -> str:
+    body = message_from_bytes(raw, policy=policy.default).get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
