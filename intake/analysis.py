@@ -32,7 +32,7 @@ class AnalysisLimits(BaseModel):
 T = TypeVar("T")
 
 
-def _within_budget(read: Callable[[], T], seconds: float, where: str, result: "Analysis") -> T | None:
+def _within_budget(read: Callable[[], T], seconds: float, where: str, result: Analysis) -> T | None:
     """`read()`, or None with an `unreadable_attachment` reason when it overran its time."""
     try:
         with time_budget(seconds):
