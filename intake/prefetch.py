@@ -114,6 +114,9 @@ def _start_reader(megabytes: int, parent: int) -> None:
     # another parent, and the signal above will never come.
     if os.getppid() != parent:
         os._exit(0)
+    # Its own process group, so that killing the reader also kills what it started (antiword,
+    # LibreOffice) instead of leaving them to run on.
+    os.setpgid(0, 0)
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -243,12 +246,28 @@ class Reader:
         # attribute, stable since Python 3.8), then the executor reaps them.
         processes = list((getattr(pool, "_processes", None) or {}).values())
         for process in processes:
-            process.kill()
+            _kill(process.pid)
         pool.shutdown(wait=True, cancel_futures=True)
         for process in processes:
             process.join(timeout=5)
         if keeper is not None:
             keeper.set()
+
+
+def _kill(pid: int | None) -> None:
+    """Kill a reader and its process group (what it started); just the reader when it has not
+    made its group yet."""
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+        return
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 class _Replace:
