@@ -33,13 +33,17 @@ T = TypeVar("T")
 
 
 def _within_budget(read: Callable[[], T], seconds: float, where: str, result: Analysis) -> T | None:
-    """`read()`, or None with an `unreadable_attachment` reason when it overran its time."""
+    """`read()`, or None with an `unreadable_attachment` reason when it overran its time or memory."""
     try:
         with time_budget(seconds):
             return read()
     except Overrun:
         result.reasons.append(Reason(code=ReasonCode.unreadable_attachment,
                                      detail=wording.document_overrun(seconds), where=where))
+        return None
+    except MemoryError:  # the reader's memory limit: this document, not the whole mail, is refused
+        result.reasons.append(Reason(code=ReasonCode.unreadable_attachment,
+                                     detail=wording.document_memory_overrun(), where=where))
         return None
 
 

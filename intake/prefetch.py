@@ -190,6 +190,10 @@ class Reader:
             return _Replace(ReadingStopped(wording.mail_overrun(self.limits.mail_seconds)))
         except BrokenProcessPool as err:
             return self._died(path, err)
+        except MemoryError:  # outside any document (the MIME tree itself): reading it again won't fit
+            log.warning("reading %s exhausted its reader's memory: the reader is replaced", path)
+            self.close()
+            return _Replace(ReadingStopped(wording.mail_memory_overrun(self.memory_mb)))
         except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
             return err
         self._deaths, self._worked = 0, True

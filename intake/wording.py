@@ -203,6 +203,11 @@ def document_overrun(seconds: float) -> str:
             f"({_seconds(seconds)} giây).")
 
 
+def document_memory_overrun() -> str:
+    """The detail of an attachment whose reading exceeded the memory allowed (a unit reads it)."""
+    return "Tệp cần quá nhiều bộ nhớ để đọc nên hệ thống không đọc được."
+
+
 def mail_overrun(seconds: float) -> str:
     """Why a mail whose whole reading overran its budget was quarantined (staff read it)."""
     return (f"Việc đọc thư vượt quá thời gian cho phép ({_seconds(seconds)} giây) nên đã bị dừng; thư "
@@ -210,9 +215,9 @@ def mail_overrun(seconds: float) -> str:
 
 
 def mail_memory_overrun(megabytes: int) -> str:
-    """Why a mail whose reading exhausted the reader's memory was quarantined (staff read it)."""
-    return (f"Việc đọc thư vượt quá bộ nhớ cho phép ({megabytes} MB) nên đã bị dừng; thư được cách "
-            "ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
+    """Why a mail whose reading killed its reader (most often its memory limit) was quarantined."""
+    return (f"Việc đọc thư làm dừng tiến trình đọc thư (thường do vượt quá bộ nhớ cho phép, {megabytes} "
+            "MB); thư được cách ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
 
 
 def document_too_complex(limit: int) -> str:
