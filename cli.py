@@ -21,7 +21,8 @@ from rich.table import Table
 
 import cli_views as views
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
-from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable
+from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, SignInFailed
+from intake.signin_text import cause_text
 from intake.models import RawMessage
 from intake.received import receipt_time
 from intake.wording import OUTCOME_TEXT, REASON_TITLE
@@ -54,23 +55,26 @@ def run(config: Path = CONFIG_OPTION,
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
     """Chạy dịch vụ tiếp nhận hồ sơ: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
     _logging(verbose)
-    worker = _worker(config, name)
-    if once:
-        try:
-            count = worker.run_once()
-        except (MailboxUnavailable, MailboxLoginFailed) as err:
-            typer.echo(f"lỗi: không kết nối được hộp thư: {err}", err=True)
-            raise typer.Exit(1) from None
-        typer.echo(f"Đã đọc {count} thư mới.")
-        return
-    from scheduler import serve
+    with _worker(config, name) as worker:  # closing it stops its reader processes
+        if once:
+            try:
+                count = worker.run_once()
+            except SignInFailed as err:
+                typer.echo(f"lỗi: không đăng nhập được vào hộp thư: {cause_text(err.cause)}", err=True)
+                raise typer.Exit(1) from None
+            except (MailboxUnavailable, MailboxLoginFailed) as err:
+                typer.echo(f"lỗi: không kết nối được hộp thư: {err}", err=True)
+                raise typer.Exit(1) from None
+            typer.echo(f"Đã đọc {count} thư mới.")
+            return
+        from scheduler import serve
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    # The same service as `python scheduler.py`: without the scheduler, `dhtt run` would answer
-    # mail but never send the digest, the reminders or the quarterly reports.
-    serve(worker, stop)
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        # The same service as `python scheduler.py`: without the scheduler, `dhtt run` would answer
+        # mail but never send the digest, the reminders or the quarterly reports.
+        serve(worker, stop)
 
 
 def _mbox_items(path: Path) -> list[bytes]:

@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    serve(worker, stop)
+    with worker:  # closing it stops its reader processes
+        serve(worker, stop)
     return 0
 
 

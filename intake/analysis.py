@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from pydantic import BaseModel, Field
 
+from intake import wording
+from intake.budget import Overrun, time_budget
+from intake.message import MessageLimits
 from intake.models import Attachment, Evidence, InboundMessage, Reason
 from parsers.archives import ArchiveLimits, is_archive, list_archive
 from parsers.body import parse_body
-from parsers.errors import ArchiveBomb, ParseError
+from parsers.errors import ArchiveBomb, DocumentTooComplex, ParseError
 from parsers.models import DocumentInput, NominationDraft, ParsedDocument, ReasonCode
 from parsers.registry import parse_document
 from parsers.vntext import find_links
 
 
 class AnalysisLimits(BaseModel):
+    """How much reading one mail may cost: sizes, counts, and time per document and per mail."""
+
     max_attachment_bytes: int = 25 * 1024 * 1024
     archive: ArchiveLimits = Field(default_factory=ArchiveLimits)
+    message: MessageLimits = Field(default_factory=MessageLimits)
+    document_seconds: float = 20.0  # one attachment (or the body); 0: no limit
+    mail_seconds: float = 60.0  # the whole mail, enforced by the worker on its reader process
+
+
+T = TypeVar("T")
+
+
+def _within_budget(read: Callable[[], T], seconds: float, where: str, result: Analysis) -> T | None:
+    """`read()`, or None with an `unreadable_attachment` reason when it overran its time or memory."""
+    try:
+        with time_budget(seconds):
+            return read()
+    except Overrun:
+        result.reasons.append(Reason(code=ReasonCode.unreadable_attachment,
+                                     detail=wording.document_overrun(seconds), where=where))
+        return None
+    except MemoryError:  # the reader's memory limit: this document, not the whole mail, is refused
+        result.reasons.append(Reason(code=ReasonCode.unreadable_attachment,
+                                     detail=wording.document_memory_overrun(), where=where))
+        return None
 
 
 class Analysis(BaseModel):
@@ -40,7 +69,8 @@ def _add_links(evidence: list[Evidence], links: list[str]) -> None:
 
 def _archive(att: Attachment, limits: AnalysisLimits, result: Analysis) -> None:
     try:
-        list_archive(att.data, att.filename, limits.archive)
+        _within_budget(lambda: list_archive(att.data, att.filename, limits.archive), limits.document_seconds,
+                       att.filename, result)
     except ArchiveBomb as err:
         result.bomb = Reason(code=ReasonCode.archive_bomb, detail=err.detail, where=att.filename)
     except ParseError as err:
@@ -49,11 +79,20 @@ def _archive(att: Attachment, limits: AnalysisLimits, result: Analysis) -> None:
     result.evidence.append(Evidence(filename=att.filename, sha256=att.sha256))
 
 
-def _document(att: Attachment, result: Analysis) -> ParsedDocument | None:
+def _document(att: Attachment, limits: AnalysisLimits, result: Analysis) -> ParsedDocument | None:
+    before = len(result.reasons)
     try:
-        doc = parse_document(DocumentInput(filename=att.filename, content_type=att.content_type, data=att.data))
+        doc = _within_budget(lambda: parse_document(DocumentInput(
+            filename=att.filename, content_type=att.content_type, data=att.data)),
+            limits.document_seconds, att.filename, result)
+    except DocumentTooComplex as err:
+        result.reasons.append(Reason(code=err.code, detail=wording.document_too_complex(err.limit),
+                                     where=att.filename))
+        doc = None
     except ParseError as err:
         result.reasons.append(Reason(code=err.code, detail=err.detail, where=att.filename))
+        doc = None
+    if len(result.reasons) > before:
         result.roles[att.sha256] = "unreadable"
         return None
     if doc is None or not doc.nominations:
@@ -80,7 +119,7 @@ def _attachment(att: Attachment, limits: AnalysisLimits, result: Analysis) -> No
     if is_archive(att.data, att.filename):
         _archive(att, limits, result)
         return
-    doc = _document(att, result)
+    doc = _document(att, limits, result)
     if doc is not None and doc.nominations:
         _take(doc, result)
     elif result.roles.get(att.sha256) != "unreadable":
@@ -98,7 +137,7 @@ def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analys
     result = Analysis()
     for att in msg.attachments:
         _attachment(att, limits, result)
-    body = parse_body(msg.text, msg.html)
+    body = _within_budget(lambda: parse_body(msg.text, msg.html), limits.document_seconds, "body", result)
     if body is not None:
         _take(body, result)
     else:

@@ -131,6 +131,11 @@ class IntakeSettings(BaseModel):
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+    # Reading budgets: untrusted bytes are read within these, or the mail gets a recorded outcome.
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)  # one header value, cut before decoding
+    max_nesting_depth: int = Field(default=8, ge=1, le=50)  # multiparts and forwarded mails looked into
+    document_seconds: float = Field(default=20.0, ge=0)  # one attachment; over it: unreadable_attachment
+    mail_seconds: float = Field(default=60.0, ge=0)  # one whole mail; over it: reader replaced, quarantine
 
     @field_validator("own_addresses", "admins", "staff")
     @classmethod

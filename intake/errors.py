@@ -41,3 +41,10 @@ class SignInFailed(MailboxLoginFailed):
         self.cause = cause
         self.detail = detail
         super().__init__(f"sign-in failed ({cause}){': ' + detail if detail else ''}")
+class ReadingStopped(IntakeError):
+    """Reading one mail overran the reader's time or memory and the reader was replaced; the mail is
+    quarantined at once. `detail` says so in Vietnamese, for staff."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

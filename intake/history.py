@@ -1,13 +1,13 @@
-"""The pipeline's view of the past, answered from the store (and the spool for earlier mails)."""
+"""The pipeline's view of the past, answered from the store (earlier mails as they were read)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from intake.message import parse_message
+from intake.analysis import Analysis
 from intake.models import InboundMessage
 from intake.pipeline import PriorMessage, PriorNominee, PriorSubmission, subject_references
 from store.models import Message, Nominee, Reply, Submission
@@ -16,9 +16,11 @@ from store.models import Message, Nominee, Reply, Submission
 class StoreHistory:
     """Implements pipeline.History for one message being decided."""
 
-    def __init__(self, db: Session, current: Message) -> None:
+    def __init__(self, db: Session, current: Message,
+                 reread: Callable[[str], Analysis | None] | None = None) -> None:
         self.db = db
         self.current = current
+        self.reread = reread  # reads a spooled mail in a reader process: for mails stored without analysis
 
     def duplicate_of(self, msg: InboundMessage) -> PriorMessage | None:
         if not msg.message_id:
@@ -53,9 +55,20 @@ class StoreHistory:
             return None
         rows = self.db.exec(select(Message).where(
             Message.submission_id == sub.id, Message.id != self.current.id).order_by(Message.id)).all()
-        earlier = [parse_message(Path(r.spool_path).read_bytes()) for r in rows]
+        earlier = [found for found in map(self._analysis_of, rows) if found is not None]
         return PriorSubmission(id=sub.id or 0, reference=sub.reference, unit_code=sub.unit_code,
-                               quarter=sub.quarter, status=sub.status, messages=earlier)
+                               quarter=sub.quarter, status=sub.status, analyses=earlier)
+
+    def _analysis_of(self, row: Message) -> Analysis | None:
+        """The stored analysis; a mail recorded before analyses were stored is read again once, in a
+        reader, and its analysis kept with the decision."""
+        if row.analysis:
+            return Analysis.model_validate_json(row.analysis)
+        found = self.reread(row.spool_path) if self.reread else None
+        if found is not None:
+            row.analysis = found.model_dump_json()
+            self.db.add(row)
+        return found
 
     def replies_last_hour(self, address: str) -> int:
         return self._replies_since(address, timedelta(hours=1))

@@ -1,4 +1,8 @@
-"""Raw bytes → InboundMessage: decoded headers (mail-parser), bodies, attachments, forwarded mails."""
+"""Raw bytes → InboundMessage: decoded headers, bodies, attachments, forwarded mails, all bounded.
+
+Every header value is cut to a limit before it is decoded (RFC 2047 decoding is quadratic in the
+stdlib), nesting is cut at a depth, and file parts past a count are only counted, never kept.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from datetime import datetime
 from email.message import Message as EmailMessage
 from typing import Any
 
-import mailparser
+from pydantic import BaseModel
 
 from intake.authentication import MAX_HEADER
 from intake.filenames import clean_filename
@@ -59,11 +63,15 @@ def _header_str(value: Any) -> str:
     return _unmangle(str(value))
 
 
-def decode_header_text(value: Any) -> str:
-    """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line."""
+HEADER_LIMIT = 16 * 1024  # bytes of one header value kept for decoding, when no limit is given
+
+
+def decode_header_text(value: Any, limit: int = HEADER_LIMIT) -> str:
+    """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line, from its first
+    `limit` characters only: decoding encoded words is quadratic in the standard library."""
     if value is None:
         return ""
-    text = _header_str(value)
+    text = _header_str(value)[:limit]
     if "=?" in text:
         try:
             text = str(email.header.make_header(email.header.decode_header(text)))
@@ -74,6 +82,53 @@ def decode_header_text(value: Any) -> str:
 
 def _message_ids(value: str) -> list[str]:
     return _MSGID.findall(value or "")
+
+
+class MessageLimits(BaseModel):
+    """How much of one mail is looked at: header values, header fields, file parts, nesting."""
+
+    max_header_bytes: int = HEADER_LIMIT
+    max_header_fields: int = 1000  # top-level fields; a mail needs a few dozen
+    max_parts: int = 50  # file parts kept; more are counted (the mail is then refused unread)
+    max_depth: int = 8  # nesting of multiparts and forwarded mails looked into
+    max_message_bytes: int = 50 * 1024 * 1024  # a bigger mail is refused from its headers alone
+
+
+def _header_end(data: bytes) -> int:
+    """The index just past the header block's last line (the whole mail when no blank line)."""
+    ends = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+    return min(ends) + 1 if ends else len(data)
+
+
+_FIELD_START = re.compile(rb"^[^ \t\r\n]", re.M)
+
+
+def _cut_field(field: bytes, limit: int) -> bytes:
+    """A header field cut to `limit` bytes at a fold when one is near, still ending its line."""
+    if len(field) <= limit:
+        return field
+    cut = field[:limit]
+    fold = cut.rfind(b"\n")
+    if fold > limit // 2:
+        return cut[:fold + 1]
+    return cut.rstrip(b"\r\n") + b"\n"
+
+
+def bound_headers(data: bytes, limits: MessageLimits) -> bytes:
+    """The mail with each top-level header field cut to `max_header_bytes` and the fields past
+    `max_header_fields` dropped, in linear time and before any parsing or decoding."""
+    end = _header_end(data)
+    if end <= limits.max_header_bytes:
+        return data  # no field can be over the limit: the common case costs one find
+    head = data[:end]
+    starts: list[int] = []
+    for match in _FIELD_START.finditer(head):
+        starts.append(match.start())
+        if len(starts) > limits.max_header_fields:
+            break
+    stops = starts[1:] if len(starts) > limits.max_header_fields else starts[1:] + [end]
+    pieces = [_cut_field(head[a:b], limits.max_header_bytes) for a, b in zip(starts, stops)]
+    return b"".join(pieces) + data[end:]
 
 
 def _decode_text_part(part: EmailMessage) -> str:
@@ -87,15 +142,15 @@ def _decode_text_part(part: EmailMessage) -> str:
     return unicodedata.normalize("NFC", payload.decode("utf-8", "replace"))
 
 
-def _part_filename(part: EmailMessage) -> str | None:
+def _part_filename(part: EmailMessage, limit: int) -> str | None:
     holder = EmailMessage()
     for header in ("content-disposition", "content-type"):
         if part.get(header) is not None:
-            holder[header] = _header_str(part.get(header))
+            holder[header] = _header_str(part.get(header))[:limit]
     raw = holder.get_filename() or holder.get_param("name")
     if isinstance(raw, tuple):  # an undecodable RFC 2231 value: (charset, lang, text)
         raw = email.utils.collapse_rfc2231_value(raw)
-    return decode_header_text(raw) if raw else None
+    return decode_header_text(raw, limit) if raw else None
 
 
 def _flat_comments(text: str) -> bool:
@@ -138,39 +193,51 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
 
 
 class _Walker:
-    """Collects bodies, attachments and nested mails from one MIME tree."""
+    """Collects bodies, attachments and nested mails from one MIME tree, within `limits`."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: MessageLimits, depth: int = 0) -> None:
+        self.limits = limits
+        self.depth = depth
         self.text: list[str] = []
         self.html: list[str] = []
         self.attachments: list[Attachment] = []
         self.forwarded: list[InboundMessage] = []
+        self.defects: set[str] = set()
+        self.parts = 0  # file parts seen, kept or not
 
-    def walk(self, part: EmailMessage) -> None:
+    def walk(self, part: EmailMessage, depth: int = 0) -> None:
+        self.defects.update(type(d).__name__ for d in part.defects)
+        if depth + self.depth > self.limits.max_depth:
+            self.defects.add("NestingTooDeep")
+            return
         ctype = part.get_content_type()
         if ctype == "message/rfc822":
-            self._nested(part)
+            self._nested(part, depth)
         elif part.is_multipart():
             for child in part.get_payload() or []:
                 if isinstance(child, EmailMessage):
-                    self.walk(child)
+                    self.walk(child, depth + 1)
         else:
             self._leaf(part, ctype)
 
-    def _nested(self, part: EmailMessage) -> None:
+    def _nested(self, part: EmailMessage, depth: int) -> None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        if isinstance(inner, EmailMessage):
-            self.forwarded.append(parse_email(inner))
+        self.parts += 1  # a forwarded mail counts as a file towards the limit
+        if isinstance(inner, EmailMessage) and self.parts <= self.limits.max_parts:
+            self.forwarded.append(parse_email(inner, self.limits, self.depth + depth + 1))
 
     def _leaf(self, part: EmailMessage, ctype: str) -> None:
-        name = _part_filename(part)
+        name = _part_filename(part, self.limits.max_header_bytes)
         disposition = (part.get_content_disposition() or "").lower()
         if name is None and ctype in ("text/plain", "text/html") and disposition != "attachment":
             (self.text if ctype == "text/plain" else self.html).append(_decode_text_part(part))
             return
         if ctype.startswith("multipart/") or ctype in ("message/delivery-status", "text/rfc822-headers"):
             return
+        self.parts += 1
+        if self.parts > self.limits.max_parts:
+            return  # counted, never decoded nor kept: the mail is refused for its number of files
         data = part.get_payload(decode=True) or b""
         # winmail.dat (Outlook's TNEF): the files inside stand for it, as if attached directly.
         inside = expand_tnef(data) if isinstance(data, bytes) and is_tnef(ctype, name, data) else None
@@ -209,19 +276,24 @@ def _date(msg: EmailMessage) -> datetime | None:
         return None
 
 
-def parse_email(msg: EmailMessage) -> InboundMessage:
+def _field(msg: EmailMessage, name: str, limit: int) -> str:
+    return str(msg.get(name, ""))[:limit]
+
+
+def parse_email(msg: EmailMessage, limits: MessageLimits | None = None, depth: int = 0) -> InboundMessage:
     """An InboundMessage from an already-parsed email tree (the top mail or a forwarded one)."""
-    parsed = mailparser.MailParser(msg)
-    name, sender = _sender(msg)
-    walker = _Walker()
+    limits = limits or MessageLimits()
+    cap = limits.max_header_bytes
+    name, sender = _sender(msg)  # header values are already bounded (bound_headers)
+    walker = _Walker(limits, depth)
     walker.walk(msg)
     headers = _headers(msg)
     return InboundMessage(
-        message_id=(_message_ids(str(msg.get("message-id", ""))) or [""])[0],
-        subject=decode_header_text(parsed.subject),
+        message_id=(_message_ids(_field(msg, "message-id", cap)) or [""])[0],
+        subject=decode_header_text(msg.get("subject"), cap),
         sender=sender, sender_name=name,
         recipients=[a.lower() for _, a in email.utils.getaddresses(
-            [_unmangle(str(v)) for v in msg.get_all("to", []) + msg.get_all("cc", [])]) if a],
+            [_unmangle(str(v)[:cap]) for v in (msg.get_all("to", []) + msg.get_all("cc", []))[:50]]) if a],
         date_header=_date(msg),
         in_reply_to=_message_ids(headers.get("in-reply-to", "")),
         references=_message_ids(headers.get("references", "")),
@@ -232,17 +304,30 @@ def parse_email(msg: EmailMessage) -> InboundMessage:
         html="\n".join(walker.html) or None,
         attachments=walker.attachments,
         forwarded=walker.forwarded,
-        defects=[type(d).__name__ for d in parsed.defects_categories or []] if parsed.has_defects else [],
+        defects=sorted(walker.defects),
+        parts=walker.parts,
     )
 
 
-def parse_headers(data: bytes) -> tuple[str, str, str]:
-    """(Message-ID, sender address, subject) from the header block only: what recording needs."""
-    head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
-    return ((_message_ids(str(head.get("message-id", ""))) or [""])[0],
-            _sender(head)[1], decode_header_text(head.get("subject")))
+def parse_header_block(data: bytes, limits: MessageLimits) -> EmailMessage:
+    """The top-level header fields only, each bounded before parsing; the body is not read."""
+    bounded = bound_headers(data[:_header_end(data)], limits)
+    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(bounded)
 
 
-def parse_message(data: bytes) -> InboundMessage:
-    """Parse raw RFC 5322 bytes; never raises on malformed MIME (defects are recorded)."""
-    return parse_email(mailparser.parse_from_bytes(data).message).model_copy(update={"size": len(data)})
+def parse_headers(data: bytes, limits: MessageLimits | None = None) -> tuple[str, str, str]:
+    """(Message-ID, sender address, subject) from the bounded header block only: what recording needs."""
+    limits = limits or MessageLimits()
+    head = parse_header_block(data, limits)
+    cap = limits.max_header_bytes
+    return ((_message_ids(_field(head, "message-id", cap)) or [""])[0],
+            _sender(head)[1], decode_header_text(head.get("subject"), cap))
+
+
+def parse_message(data: bytes, limits: MessageLimits | None = None) -> InboundMessage:
+    """Parse raw RFC 5322 bytes within `limits`; never raises on malformed MIME (defects are recorded)."""
+    limits = limits or MessageLimits()
+    if len(data) > limits.max_message_bytes:  # refused for its size: its body is never parsed
+        return parse_email(parse_header_block(data, limits), limits).model_copy(update={"size": len(data)})
+    tree = email.message_from_bytes(bound_headers(data, limits), policy=email.policy.compat32)
+    return parse_email(tree, limits).model_copy(update={"size": len(data)})

@@ -67,6 +67,7 @@ class InboundMessage(BaseModel):
     forwarded: list[InboundMessage] = Field(default_factory=list)  # message/rfc822 parts
     defects: list[str] = Field(default_factory=list)
     size: int = 0  # bytes of the raw message
+    parts: int = 0  # file parts in this mail (not its forwarded ones), including those not kept
 
 
 class Reason(BaseModel):

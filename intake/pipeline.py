@@ -36,14 +36,14 @@ class PriorMessage(BaseModel):
 
 
 class PriorSubmission(BaseModel):
-    """The submission a reply continues, with its earlier mails re-read from the spool."""
+    """The submission a reply continues, with what reading its earlier mails found (stored then)."""
 
     id: int
     reference: str
     unit_code: str | None = None
     quarter: str
     status: str
-    messages: list[InboundMessage] = Field(default_factory=list)
+    analyses: list[Analysis] = Field(default_factory=list)
 
 
 class PriorNominee(BaseModel):
@@ -112,13 +112,13 @@ def effective_message(msg: InboundMessage, units: UnitDirectory,
     return msg, None
 
 
-def _with_thread(analysis: Analysis, thread: PriorSubmission | None, limits: AnalysisLimits) -> Analysis:
+def _with_thread(analysis: Analysis, thread: PriorSubmission | None) -> Analysis:
+    """This mail's content completed by the earlier mails of its thread, as they were read then."""
     if thread is None:
         return analysis
     drafts: list[NominationDraft] = []
     evidence: list[Evidence] = []
-    for earlier in thread.messages:
-        prior = analyse(earlier, limits)
+    for prior in thread.analyses:
         drafts = merge_drafts(drafts, prior.drafts)
         evidence.extend(prior.evidence)
     return analysis.model_copy(update={
@@ -211,7 +211,7 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
         return Decision(outcome=Outcome.quarantined, reasons=[analysis.bomb], sender=inner.sender,
                         unit_code=unit.code if unit else None, forwarded_by=forwarded_by)
     thread = history.thread_of(inner)
-    analysis = _with_thread(analysis, thread, settings.limits)
+    analysis = _with_thread(analysis, thread)
     quarter = analysis.quarter or quarter_of(received_at, settings.tz)
     late = is_late(received_at, quarter, settings.tz)
     nominations, problems = check_drafts(analysis)
@@ -226,12 +226,13 @@ def decide(msg: InboundMessage, received_at: datetime, units: UnitDirectory, his
 
 def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | None:
     """A mail too big, or with too many files, to be read: the unit is asked to split it."""
-    count = len(msg.attachments) + sum(len(f.attachments) for f in msg.forwarded)
+    # `parts` counts the files past the reading limit too, which were never kept.
+    count = max(msg.parts, len(msg.attachments)) + sum(max(f.parts, len(f.attachments)) for f in msg.forwarded)
     if msg.size > settings.max_message_bytes:
-        return Reason(code=ReasonCode.attachment_too_large, detail=f"{msg.size} bytes > {settings.max_message_bytes}")
+        return Reason(code=ReasonCode.attachment_too_large, detail=str(msg.size))  # shown as "52,1 MB"
     if count > settings.max_attachments:
         return Reason(code=ReasonCode.attachment_too_large,
-                      detail=f"{count} attachments > {settings.max_attachments}")
+                      detail=wording.too_many_files(count, settings.max_attachments))
     return None
 
 

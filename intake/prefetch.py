@@ -1,26 +1,33 @@
 """Reading mail ahead in a child process: MIME and document parsing is CPU-bound and pure, while
 deciding and recording waits on the database, IMAP and SMTP; on two cores they overlap.
 
-The child also runs under a memory limit, so a document that explodes when read takes down a
-disposable process, never the worker.
+The child also runs under a memory limit, and each mail under a wall-time limit, so a document that
+explodes or spins when read takes down a disposable process, never the worker.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import logging
 import multiprocessing
+import os
+import queue
 import resource
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from intake import wording
 from intake.analysis import Analysis, AnalysisLimits, analyse
+from intake.errors import ReadingStopped
 from intake.message import parse_message
 from intake.models import Attachment, InboundMessage
 from intake.pipeline import effective_message
@@ -31,6 +38,7 @@ log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 AHEAD = 8  # messages read ahead of the one being decided: bounds memory, keeps the child busy
 GIVE_UP_AFTER = 3  # reader processes dying on this many mails in a row: read in the worker instead
+STARTUP_SECONDS = 300  # a new reader imports the parsers: not counted in any mail's budget
 
 
 class StoredFile(BaseModel):
@@ -71,55 +79,73 @@ def _store_files(message: InboundMessage, spool: Spool) -> tuple[InboundMessage,
     return message.model_copy(update={"attachments": kept, "forwarded": forwarded}), files
 
 
+def _read(path: str, units: UnitDirectory, limits: AnalysisLimits) -> tuple[InboundMessage, Analysis]:
+    message = parse_message(Path(path).read_bytes(), limits.message)
+    inner, _ = effective_message(message, units)
+    return message, analyse(inner, limits)
+
+
 def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits, files_root: str) -> Prepared:
     """Parse the spooled mail, analyse the submission it carries (the inner mail of a forward), and
     spool its attachments."""
-    message = parse_message(Path(path).read_bytes())
-    inner, _ = effective_message(message, units)
-    analysis = analyse(inner, limits)
+    message, analysis = _read(path, units, limits)
     light, files = _store_files(message, Spool(Path(files_root)))
     return Prepared(message=light, analysis=analysis, files=files)
+
+
+def analyse_spooled(path: str, units: UnitDirectory, limits: AnalysisLimits) -> Analysis:
+    """The analysis of a mail read again (one recorded before analyses were stored)."""
+    return _read(path, units, limits)[1]
 
 
 def _ready() -> bool:
     return True
 
 
-def _start_reader(megabytes: int) -> None:
-    """In the reader process: cap its memory, and die with the worker that started it."""
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def _start_reader(megabytes: int, parent: int) -> None:
+    """In the reader process: die with the worker that started it, then cap its memory."""
     try:
-        # Linux: the kernel kills this process when its parent dies, even by SIGKILL, so a
-        # crashed worker never leaves readers behind.
+        # Linux: the kernel kills this process when its parent (the thread that spawned it, see
+        # _build_pool) dies, even by SIGKILL, so a crashed worker never leaves readers behind.
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:
         pass
+    # spawn imported the main module before this runs: a worker killed meanwhile left us with
+    # another parent, and the signal above will never come.
+    if os.getppid() != parent:
+        os._exit(0)
+    # Its own process group, so that killing the reader also kills what it started (antiword,
+    # LibreOffice) instead of leaving them to run on.
+    os.setpgid(0, 0)
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 class Reader:
-    """Prepares messages in order, `AHEAD` at a time, in one child process (or inline when 0)."""
+    """Prepares messages in order, `AHEAD` at a time, in child processes (or inline when 0), each
+    mail within `limits.mail_seconds` of wall time: a reader that overruns is killed and replaced."""
 
     def __init__(self, units: UnitDirectory, limits: AnalysisLimits, processes: int, memory_mb: int,
                  files_root: Path) -> None:
         self.units, self.limits, self.files_root = units, limits, str(files_root)
         self.processes, self.memory_mb = processes, memory_mb
         self._pool: ProcessPoolExecutor | None = None
+        self._keeper: threading.Event | None = None
+        self._started: Future[bool] | None = None  # the new reader's first task: it has started
+        self._worked = False  # a reader returned a result: its deaths are the mail's doing
         self._deaths = 0
+        atexit.register(self.close)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # spawn, not fork: the worker has threads (scheduler, IDLE) that a fork must not copy;
-            # and not forkserver, whose server outlives a worker killed with SIGKILL.
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=context,
-                                             initializer=_start_reader, initargs=(self.memory_mb,))
+            self._pool, self._keeper = _build_pool(self.processes, self.memory_mb)
+            self._started = self._pool.submit(_ready)
         return self._pool
 
     def warm_up(self) -> None:
         """Start the reader process now (it imports the parsers), not when the first mail arrives."""
         if self.processes:
-            self._executor().submit(_ready)
+            self._executor()
 
     def _submit(self, path: str) -> Future[Prepared]:
         return self._executor().submit(prepare, path, self.units, self.limits, self.files_root)
@@ -135,28 +161,58 @@ class Reader:
         self._fill(pending, queue)
         while pending:
             path, future = pending.popleft()
-            try:
-                yield future.result()
-                self._deaths = 0
-            except BrokenProcessPool as err:
-                # The child died on this mail (memory limit, crash): the mail gets the error, and
-                # those queued behind it are read again by a fresh child.
-                log.warning("reader process died on %s: %s", path, err)
-                self.close()
-                self._deaths += 1
-                yield MemoryError(f"reading this mail stopped its reader process: {err}")
-                if self._deaths >= GIVE_UP_AFTER:
-                    # Children that die on every mail cannot start at all here: do not let that
-                    # quarantine good mail; read in this process, without the memory limit.
-                    log.error("reader processes keep dying; reading mail in the worker process")
-                    self.processes = 0
+            outcome = self._result(path, future)
+            if isinstance(outcome, _Replace):
+                yield outcome.error
+                if self.processes == 0:
                     yield from (self._inline(p) for p, _ in pending)
                     yield from (self._inline(p) for p in queue)
                     return
                 pending = deque((p, self._submit(p)) for p, _ in pending)
-            except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
-                yield err
+            else:
+                yield outcome
             self._fill(pending, queue)
+
+    def _result(self, path: str, future: Future[Prepared]) -> Prepared | Exception | _Replace:
+        """The mail's result; a _Replace when its reader had to go (the pool is then closed).
+
+        The budget runs from now: the reader has been free for this mail since the previous result
+        (or since it started).
+        """
+        try:
+            if self._started is not None:
+                self._started.result(timeout=STARTUP_SECONDS)
+                self._started = None
+            result = future.result(timeout=self.limits.mail_seconds or None)
+        except FutureTimeout:
+            log.warning("reading %s overran %s s: its reader is killed and replaced", path, self.limits.mail_seconds)
+            self.close()
+            return _Replace(ReadingStopped(wording.mail_overrun(self.limits.mail_seconds)))
+        except BrokenProcessPool as err:
+            return self._died(path, err)
+        except MemoryError:  # outside any document (the MIME tree itself): reading it again won't fit
+            log.warning("reading %s exhausted its reader's memory: the reader is replaced", path)
+            self.close()
+            return _Replace(ReadingStopped(wording.mail_memory_overrun(self.memory_mb)))
+        except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
+            return err
+        self._deaths, self._worked = 0, True
+        return result
+
+    def _died(self, path: str, err: BrokenProcessPool) -> _Replace:
+        """The child died on this mail (memory limit, crash): the mail gets the error, and those
+        queued behind it are read again by a fresh child."""
+        log.warning("reader process died on %s: %s", path, err)
+        self.close()
+        self._deaths += 1
+        if self._deaths >= GIVE_UP_AFTER and not self._worked:
+            # Children that die on every mail cannot start at all here: do not let that
+            # quarantine good mail; read in this process, without the memory limit.
+            log.error("reader processes keep dying; reading mail in the worker process")
+            self.processes = 0
+        if self._worked:  # readers work here: this mail is what killed this one
+            return _Replace(ReadingStopped(wording.mail_memory_overrun(self.memory_mb)))
+        return _Replace(MemoryError(f"reading this mail stopped its reader process: {err}"))
 
     def _fill(self, pending: deque[tuple[str, Future[Prepared]]], queue: Iterator[str]) -> None:
         while len(pending) < AHEAD:
@@ -171,7 +227,85 @@ class Reader:
         except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
             return err
 
+    def analyse(self, path: str) -> Analysis | None:
+        """An earlier mail's analysis, read again in a reader (never here unless readers are off);
+        None when it cannot be read within its budget."""
+        try:
+            if self.processes == 0:
+                return analyse_spooled(path, self.units, self.limits)
+            future = self._executor().submit(analyse_spooled, path, self.units, self.limits)
+            # Mails read ahead are queued before this one in the same reader.
+            return future.result(timeout=(self.limits.mail_seconds or 60) * (AHEAD + 1))
+        except Exception as err:  # noqa: BLE001 - the earlier mail then adds nothing to the thread
+            log.warning("earlier mail %s could not be read again: %s", path, err)
+            return None
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the reader processes now, busy or not (what they were reading is read again)."""
+        pool, keeper = self._pool, self._keeper
+        self._pool, self._keeper, self._started = None, None, None
+        if pool is None:
+            return
+        # The executor cannot cancel a running task: its processes are killed (a private
+        # attribute, stable since Python 3.8), then the executor reaps them.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            _kill(process.pid)
+        pool.shutdown(wait=True, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
+        if keeper is not None:
+            keeper.set()
+
+
+def _kill(pid: int | None) -> None:
+    """Kill a reader and its process group (what it started); just the reader when it has not
+    made its group yet."""
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+        return
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class _Replace:
+    """The reader had to be replaced while reading one mail; `error` is that mail's result."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _build_pool(processes: int, memory_mb: int) -> tuple[ProcessPoolExecutor, threading.Event]:
+    """A pool whose processes are all started by one thread that lives as long as the pool.
+
+    The parent-death signal fires when the *thread* that spawned a process ends; submit() spawns
+    from whichever thread calls it (a scheduler job, a web request), so that thread could end and
+    take a healthy reader with it. The keeper thread spawns them all and waits for close().
+    """
+    built: queue.Queue[ProcessPoolExecutor | BaseException] = queue.Queue()
+    stop = threading.Event()
+
+    def keep() -> None:
+        try:
+            # spawn, not fork: the worker has threads (scheduler, IDLE) that a fork must not copy;
+            # and not forkserver, whose server outlives a worker killed with SIGKILL.
+            pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start_reader, initargs=(memory_mb, os.getpid()))
+            pool._launch_processes()  # type: ignore[attr-defined]  # private: spawn them here, now
+            built.put(pool)
+        except BaseException as err:  # noqa: BLE001 - raised again in the caller's thread
+            built.put(err)
+            return
+        stop.wait()
+
+    threading.Thread(target=keep, name="dhtt-reader-keeper", daemon=True).start()
+    pool = built.get()
+    if isinstance(pool, BaseException):
+        raise pool
+    return pool, stop

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from intake.message import parse_message
+from intake.message import parse_headers
 from intake.spool import sha256_hex
 from intake.worker import Worker
 from store.db import session
@@ -56,7 +56,7 @@ def reconcile_mailbox(worker: Worker) -> ReconcileReport:
                 report.checked += 1
                 if sha256_hex(raw.data) in recorded:
                     continue
-                head = parse_message(raw.data)
+                _, sender, subject = parse_headers(raw.data)  # the bounded header block only
                 report.missing.append(Unaccounted(folder=folder, uid=raw.uid, received_at=raw.received_at,
-                                                  sender=head.sender, subject=head.subject))
+                                                  sender=sender, subject=subject))
     return report

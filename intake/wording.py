@@ -270,3 +270,39 @@ def reply_cap_text(sent: int, cap: int, per_day: bool) -> str:
                 "không trả lời thêm để tránh vòng lặp thư.")
     return (f"Thư trả lời thư của hệ thống; đã gửi {sent} thư trả lời tới địa chỉ này trong 1 giờ qua "
             f"(giới hạn {cap} thư mỗi giờ): không trả lời thêm để tránh vòng lặp thư.")
+def _seconds(seconds: float) -> str:
+    return f"{seconds:g}".replace(".", ",")
+
+
+def document_overrun(seconds: float) -> str:
+    """The detail of an attachment whose reading overran its time budget (a unit reads it)."""
+    return (f"Tệp có cấu trúc quá phức tạp nên hệ thống không đọc xong trong thời gian cho phép "
+            f"({_seconds(seconds)} giây).")
+
+
+def document_memory_overrun() -> str:
+    """The detail of an attachment whose reading exceeded the memory allowed (a unit reads it)."""
+    return "Tệp cần quá nhiều bộ nhớ để đọc nên hệ thống không đọc được."
+
+
+def mail_overrun(seconds: float) -> str:
+    """Why a mail whose whole reading overran its budget was quarantined (staff read it)."""
+    return (f"Việc đọc thư vượt quá thời gian cho phép ({_seconds(seconds)} giây) nên đã bị dừng; thư "
+            "được cách ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
+
+
+def mail_memory_overrun(megabytes: int) -> str:
+    """Why a mail whose reading killed its reader (most often its memory limit) was quarantined."""
+    return (f"Việc đọc thư làm dừng tiến trình đọc thư (thường do vượt quá bộ nhớ cho phép, {megabytes} "
+            "MB); thư được cách ly, không xử lý tự động, chờ quản trị viên kiểm tra.")
+
+
+def document_too_complex(limit: int) -> str:
+    """The detail of a document with more paragraphs, tables or cells than is read (a unit reads it)."""
+    count = f"{limit:,}".replace(",", ".")  # Vietnamese thousands separator
+    return f"Tệp có quá nhiều đoạn văn, bảng hoặc ô (trên {count} thành phần) nên hệ thống không đọc."
+
+
+def too_many_files(count: int, limit: int) -> str:
+    """The detail of a mail refused for its number of files (a unit reads it)."""
+    return f"{count} tệp đính kèm trong một thư, vượt quá giới hạn {limit} tệp; đề nghị chia thành nhiều thư."

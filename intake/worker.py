@@ -10,18 +10,20 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from intake.analysis import Analysis, AnalysisLimits
 from intake.authentication import trusted_results
-from intake.errors import OutboxUnavailable
+from intake.errors import OutboxUnavailable, ReadingStopped
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
-from intake.message import parse_headers
-from intake.models import Decision, InboundMessage, Outcome, RawMessage, ReplyKind
+from intake.message import MessageLimits, parse_headers
+from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason, ReplyKind
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import Overrides, PipelineSettings, decide
-from intake.prefetch import Prepared, Reader, StoredFile, prepare
+from intake.prefetch import Prepared, Reader, StoredFile
 from intake.replies import FileAttachment, ReplySettings, build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
+from parsers.models import ReasonCode
 from settings import Settings
 from store import records
 from store.db import session
@@ -49,7 +51,7 @@ class Worker:
             message_id_domain=intake.message_id_domain, quota=settings.quota,
             max_replies_per_hour=intake.max_replies_per_hour, max_message_bytes=intake.max_message_bytes,
             max_attachments=intake.max_attachments, max_replies_per_day=intake.max_replies_per_day,
-            authserv_ids=intake.authserv_id)
+            authserv_ids=intake.authserv_id, limits=_limits(settings))
         self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
                                      message_id_domain=intake.message_id_domain)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env), signin=settings)
@@ -57,12 +59,24 @@ class Worker:
         self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb,
                              self.spool.root)
 
+    def close(self) -> None:
+        """Stop the reader processes; every normal exit calls this (a crash takes them along)."""
+        self.reader.close()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- recording -------------------------------------------------------------------------
     def ingest(self, raw: RawMessage) -> Message:
-        """Put the bytes on disk (fsynced), then record them; nothing else happens before this."""
+        """Put the bytes on disk (fsynced), then record them; nothing else happens before this.
+
+        Only the bounded header block is read here, so a hostile header cannot delay the record."""
         sha, path = self.spool.put_message(raw.data)
         try:
-            headers = parse_headers(raw.data)
+            headers = parse_headers(raw.data, self.pipeline.limits.message)
         except Exception as err:  # noqa: BLE001 - a mail whose headers cannot be read is still recorded
             log.warning("headers unreadable in %s: %s", sha, err)
             headers = ("", "", "")
@@ -75,31 +89,34 @@ class Worker:
     # -- deciding --------------------------------------------------------------------------
     def process(self, row: Message, prepared: Prepared | Exception | None = None) -> None:
         """Decide one recorded message and queue its reply, in one transaction."""
+        if prepared is None:  # decided again (staff): read in the reader, within its budget, before
+            with self.lock:  # the row is claimed (locked); one reading at a time per reader
+                prepared = next(iter(self.reader.read([row.spool_path])))
         with session(self.engine) as db:
             if not records.claim(db, row.id or 0, self.name):
                 return
             message = db.get(Message, row.id)
             assert message is not None
             try:
-                if prepared is None:
-                    prepared = prepare(message.spool_path, self.units, self.pipeline.limits, str(self.spool.root))
                 if isinstance(prepared, Exception):
                     raise prepared
                 inbound = prepared.message
                 overrides = Overrides(unit_code=message.override_unit, released=message.released)
-                decision = decide(inbound, _aware(message.received_at), self.units, StoreHistory(db, message),
+                history = StoreHistory(db, message, reread=self.reader.analyse)
+                decision = decide(inbound, _aware(message.received_at), self.units, history,
                                   self.pipeline, analysis=prepared.analysis, overrides=overrides)
-                self._save(db, message, inbound, decision, prepared.files)
+                self._save(db, message, inbound, decision, prepared.files, prepared.analysis)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
                 db.rollback()
                 log.exception("processing message %s failed", row.id)
                 self._failed(db, message, err)
 
     def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision,
-              files: list[StoredFile]) -> None:
+              files: list[StoredFile], analysis: Analysis) -> None:
         # The header the decision rested on (our server's), not whichever came first in the mail.
         trusted = trusted_results(inbound.auth_results, self.pipeline.authserv_ids)
         message.auth_results = trusted.raw if trusted else None
+        message.analysis = analysis.model_dump_json()  # what threads and corrections reuse
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         for item in files:
             db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump()))
@@ -129,10 +146,14 @@ class Worker:
         return unit.name if unit else None
 
     def _failed(self, db: Session, message: Message, err: Exception) -> None:
+        # A mail that overran its reader is not tried again: it would only stop the next one too.
+        stopped = isinstance(err, ReadingStopped)
         if not records.record_failure(db, message, f"{type(err).__name__}: {err}",
-                                      self.settings.intake.max_failures):
+                                      1 if stopped else self.settings.intake.max_failures):
             return
-        decision = Decision(outcome=Outcome.quarantined, reasons=[], sender=message.sender)
+        reasons = [Reason(code=ReasonCode.unreadable_attachment, detail=err.detail)] \
+            if isinstance(err, ReadingStopped) else []
+        decision = Decision(outcome=Outcome.quarantined, reasons=reasons, sender=message.sender)
         records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         records.log_event(db, "quarantined", message.id, error=message.last_error)
         db.commit()
@@ -210,6 +231,14 @@ class Worker:
             self.process_pending()
             self.flush()
         return count
+
+
+def _limits(settings: Settings) -> AnalysisLimits:
+    intake = settings.intake
+    return AnalysisLimits(
+        message=MessageLimits(max_header_bytes=intake.max_header_bytes, max_parts=intake.max_attachments,
+                              max_depth=intake.max_nesting_depth, max_message_bytes=intake.max_message_bytes),
+        document_seconds=intake.document_seconds, mail_seconds=intake.mail_seconds)
 
 
 def _aware(moment: datetime) -> datetime:

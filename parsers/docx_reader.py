@@ -14,7 +14,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree  # type: ignore[import-untyped]  # no stubs; only its error type is used
 
-from parsers.errors import UnreadableDocument
+from parsers.errors import DocumentTooComplex, UnreadableDocument
 from parsers.legacy_charset import convert_legacy
 from parsers.vntext import find_links, nfc
 from parsers.wordml import (
@@ -29,6 +29,11 @@ _HYPERLINK_FIELD = re.compile(r'HYPERLINK\s+"([^"]+)"')
 # Legacy font families: ABC/TCVN3 ".VnTime", ".VnTimeH", "VnArial" and VNI "VNI-Times". Only runs
 # in these fonts are converted by name; other text goes through whole-document detection once.
 _LEGACY_FONT = re.compile(r"^(?:\.?Vn[A-Z0-9]|VNI[-_ ])", re.IGNORECASE)
+# Paragraphs, tables and cells read from one document at most: a long report has a few thousand,
+# while a crafted file of 1.5 million empty paragraphs took 28 s and 1.3 GB to read in full.
+MAX_BLOCKS = 50_000
+# Declared (and, by zipfile, enforced) size of the package's XML parts: lxml builds the whole tree.
+MAX_XML_BYTES = 64 * 1024 * 1024
 _TEXT_TAGS = {W_T: None, W_TAB: "\t", W_BR: "\n", W_CR: "\n",
               W_NO_BREAK_HYPHEN: "-"}
 
@@ -61,16 +66,26 @@ class DocxContent:
 class _Walker:
     """Walks the WordprocessingML tree of one part, converting legacy-font runs as it goes."""
 
-    def __init__(self, part: Any, default_font: str | None, styles: dict[str, str]) -> None:
+    def __init__(self, part: Any, default_font: str | None, styles: dict[str, str], allowance: int,
+                 filename: str) -> None:
         self.rels = {rid: rel for rid, rel in part.rels.items() if rel.is_external}
         self.default_font = default_font
         self.styles = styles
         self.links: list[str] = []
         self.legacy = False
+        self.allowance = allowance  # blocks this walker may still read
+        self.filename = filename
+
+    def _count(self) -> None:
+        self.allowance -= 1
+        if self.allowance < 0:
+            raise DocumentTooComplex(self.filename, MAX_BLOCKS)
 
     def blocks(self, container: Any) -> Iterator[Block]:
         """Yield the blocks of a body, cell, header or text box, in order."""
         for child in container.iterchildren():
+            if child.tag in (W_P, W_TBL):
+                self._count()
             if child.tag == W_P:
                 yield Block(text=self.paragraph_text(child))
                 for box in _text_boxes(child):
@@ -130,6 +145,7 @@ class _Walker:
         for tr in tbl.iterchildren(W_TR):
             row: list[Cell] = [Cell(-1 - len(grid) * 1000 - i, "") for i in range(_grid_before(tr))]
             for tc in tr.iterchildren(W_TC):
+                self._count()
                 cell = self._cell(tc, grid, len(row))
                 row.extend([cell] * _grid_span(tc))
             grid.append(row)
@@ -187,9 +203,16 @@ def _nested_tables(tbl: Any) -> list[Any]:
     return [t for t in tbl.iter(W_TBL) if t is not tbl]
 
 
+def _xml_bytes(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return sum(i.file_size for i in package.infolist() if i.filename.lower().endswith((".xml", ".rels")))
+
+
 def _open(data: bytes, filename: str) -> Any:
     """Open the package, translating python-docx and zipfile errors into ours."""
     try:
+        if _xml_bytes(data) > MAX_XML_BYTES:
+            raise DocumentTooComplex(filename, MAX_BLOCKS)
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError,
             etree.XMLSyntaxError, EOFError, OSError) as exc:
@@ -230,7 +253,7 @@ def read_docx(data: bytes, filename: str) -> DocxContent:
     parts = [s.header for s in document.sections if not s.header.is_linked_to_previous]
     for container, part in [(h._element, h.part) for h in parts] + [
             (document.element.body, document.part)]:
-        walker = _Walker(part, default_font, styles)
+        walker = _Walker(part, default_font, styles, MAX_BLOCKS - len(blocks), filename)
         blocks.extend(walker.blocks(container))
         links.extend(link for link in walker.links if link not in links)
         legacy = legacy or walker.legacy

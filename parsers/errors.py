@@ -34,3 +34,11 @@ class DocumentTooLarge(ParseError):
 
 class ArchiveBomb(ParseError):
     code = ReasonCode.archive_bomb
+
+
+class DocumentTooComplex(UnreadableDocument):
+    """More paragraphs, tables or cells than any nomination has: not read. `limit` is the count."""
+
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(filename, f"more than {limit} blocks")
+        self.limit = limit

@@ -25,6 +25,11 @@ from parsers.xlsx import looks_like_form
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 200  # a nomination is a few pages; the rest of a long scan is not read
+# Ruling-line crossings on one page past which no table is looked for: pdfplumber's table finder
+# grows with the square of the crossings (a page of dense rules took 15 s), while the largest
+# nomination list is a few hundred cells. Such a page is read as plain text.
+MAX_GRID = 2500
+_SNAP = 3.0  # points: pdfplumber's default snap tolerance, rules closer than this are one
 # Errors pdfminer lets escape from damaged files besides its own exception classes.
 _PDF_ERRORS = (PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError,
                IndexError, AttributeError, AssertionError, OverflowError, RecursionError)
@@ -82,8 +87,23 @@ def _read_pages(doc: DocumentInput) -> tuple[list[str], list[Table], list[str]]:
     return texts, tables, links
 
 
+def _grid_size(page: Page) -> int:
+    """Horizontal rule positions times vertical ones: the crossings the table finder would test."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    for edge in page.edges:
+        if edge["orientation"] == "h":
+            rows.add(int(edge["top"] // _SNAP))
+        else:
+            columns.add(int(edge["x0"] // _SNAP))
+    return len(rows) * len(columns)
+
+
 def _read_page(page: Page) -> tuple[str, list[Table]]:
     """The page's text in reading order, each table rendered in place as label: value lines."""
+    if _grid_size(page) > MAX_GRID:
+        log.info("page %s: too many ruling lines, read as text without tables", page.page_number)
+        return page.extract_text() or "", []
     found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     tables = [_clean_table(t.extract()) for t in found]
     parts: list[str] = []

@@ -52,6 +52,9 @@ class Message(SQLModel, table=True):
     override_unit: str | None = None  # staff attached an unknown sender's mail to this unit
     released: bool = False  # staff released it from quarantine: decide without the check that held it
     auth_results: str | None = None  # the receiving server's Authentication-Results header
+    # What reading the mail found (intake.analysis.Analysis as JSON): threads and corrections reuse it
+    # instead of parsing the mail again.
+    analysis: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Submission(SQLModel, table=True):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
-from email.parser import BytesHeaderParser
 from pathlib import Path
 
 import nh3
 from sqlmodel import Session, col, select
 
-from intake.message import decode_header_text, parse_message
+from intake.message import MessageLimits, decode_header_text, parse_header_block, parse_message
 from intake.models import InboundMessage
 from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
 
@@ -63,15 +62,22 @@ def _reply_text(raw: bytes) -> str:
     return part.get_content() if part is not None else ""  # type: ignore[union-attr]
 
 
+# The same bounds as the intake's reading: a hostile header or nest costs a page view no more
+# than it cost the reader (each header value cut before decoding, nesting and files capped).
+LIMITS = MessageLimits()
+MAX_SHOWN_VALUES = 20  # of one header name (a mail may carry thousands of Received-like lines)
+
+
 def _inbound(message: Message) -> tuple[InboundMessage | None, list[tuple[str, str]], str | None]:
     """The parsed mail and its header lines as people read them (RFC 2047 words decoded)."""
     try:
         data = Path(message.spool_path).read_bytes()
     except OSError as err:
         return None, [], f"Không đọc được bản lưu của thư: {err.strerror}"
-    head = BytesHeaderParser(policy=policy.compat32).parsebytes(data)
-    headers = [(name, decode_header_text(value)) for name in SHOWN_HEADERS for value in head.get_all(name, [])]
-    return parse_message(data), headers, None
+    head = parse_header_block(data, LIMITS)
+    headers = [(name, decode_header_text(value, LIMITS.max_header_bytes)) for name in SHOWN_HEADERS
+               for value in head.get_all(name, [])[:MAX_SHOWN_VALUES]]
+    return parse_message(data, LIMITS), headers, None
 
 
 def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> list[NomineeView]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
+from intake.analysis import analyse
 from intake.message import parse_message
 from intake.models import InboundMessage, Outcome, ReplyKind
 from intake.pipeline import Overrides, PipelineSettings, PriorMessage, PriorNominee, PriorSubmission, decide
@@ -159,7 +160,7 @@ def test_second_delivery_is_recorded_but_not_answered() -> None:
 def test_reply_completing_a_rejected_submission_is_accepted() -> None:
     first = mail(rows=FULL, photo=False)
     thread = PriorSubmission(id=3, reference="DHTT-2024Q2-0001", unit_code="THPT-LVT", quarter="2024-Q2",
-                             status="rejected", messages=[first])
+                             status="rejected", analyses=[analyse(first)])
     decision = run(mail(rows=None, photo=True), History(thread=thread))
     assert decision.outcome == Outcome.accepted and decision.thread_of == 3
     assert [n.name for n in decision.nominations] == ["Lê Thị Mai"]

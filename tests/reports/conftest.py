@@ -37,7 +37,8 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
     try:
         settings = report_settings(tmp / "dhtt.sqlite", tmp, sink)
         worker = Worker(settings, open_database(settings.database.url), load_units(None))
-        worker.import_messages(_read_files(sorted((corpus_dir / "emails").glob("*.eml"))))
+        with worker:  # closing it stops its reader processes
+            worker.import_messages(_read_files(sorted((corpus_dir / "emails").glob("*.eml"))))
         worker.engine.dispose()
     finally:
         sink.stop()

@@ -145,6 +145,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     yield WebSite(f"http://127.0.0.1:{port}", worker, sink, ctx)
     server.should_exit = True
     thread.join(5)
+    worker.close()  # its reader processes must not outlive the tests
     sink.stop()
 
 
