@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from intake.models import Decision, InboundMessage, RawMessage
+from parsers.models import ReasonCode
 from parsers.vntext import fold
 from store.models import Checkpoint, Counter, Event, Evidence, Message, Nominee, Reply, Submission
 
@@ -123,6 +124,13 @@ def _submission(db: Session, message: Message, decision: Decision, prefix: str) 
             sub.unit_code = sub.unit_code or decision.unit_code
             db.add(sub)
             return sub
+    if decision.has(ReasonCode.duplicate_message):
+        # A second delivery of a mail already decided joins its file: a new reference would be
+        # one nobody is ever told.
+        earlier = db.exec(select(Message).where(
+            Message.message_id == message.message_id, Message.sender == message.sender,
+            Message.id != message.id, col(Message.submission_id).is_not(None)).order_by(Message.id)).first()
+        return db.get(Submission, earlier.submission_id) if earlier and earlier.submission_id else None
     if decision.outcome.value not in ("accepted", "rejected", "needs_review") or decision.quarter is None:
         return None
     stamp = now()

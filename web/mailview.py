@@ -10,12 +10,18 @@ from pathlib import Path
 import nh3
 from sqlmodel import Session, col, select
 
+from intake import wording
 from intake.message import MessageLimits, decode_header_text, parse_header_block, parse_message
 from intake.models import InboundMessage
+from web.rendering import FIELD_TEXT
 from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
 
 SHOWN_HEADERS = ("from", "to", "cc", "reply-to", "date", "subject", "message-id", "in-reply-to",
                  "authentication-results")
+# Each header as staff call it; the field's own name stays in the page's tooltip for the IT staff.
+HEADER_TEXT = {"from": "Người gửi", "to": "Người nhận", "cc": "Đồng gửi", "reply-to": "Địa chỉ nhận trả lời",
+               "date": "Ngày gửi (theo máy người gửi)", "subject": "Tiêu đề", "message-id": "Mã định danh thư",
+               "in-reply-to": "Trả lời cho thư", "authentication-results": "Kết quả xác thực người gửi"}
 # Only presentational markup survives; links keep their text but cannot open anything from the frame.
 ALLOWED_TAGS = {"a", "b", "blockquote", "br", "caption", "code", "div", "em", "font", "h1", "h2", "h3",
                 "h4", "hr", "i", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
@@ -106,9 +112,45 @@ def mail_view(db: Session, message: Message) -> MailView:
                     events=events, thread=thread, reasons=json.loads(message.reasons or "[]"), read_error=error)
 
 
-def event_detail(event: Event) -> dict[str, object]:
+# The words of an event's details, for staff: never the stored key or code itself.
+EVENT_KEYS = {
+    "outcome": "kết quả", "previous": "kết quả trước đó", "reasons": "lý do", "reference": "mã hồ sơ",
+    "actor": "người thực hiện", "worker": "tiến trình xử lý", "attempt": "lần thử", "error": "lỗi kỹ thuật",
+    "uid": "số thứ tự trên máy chủ thư", "uidvalidity": "mã hộp thư", "sha256": "mã băm bản gốc",
+    "rfc_message_id": "mã định danh thư trả lời", "folder": "thư mục", "old": "giá trị cũ", "new": "giá trị mới",
+    "nominee": "mã gương điển hình", "field": "thông tin", "unit": "đơn vị", "detail": "chi tiết",
+}
+
+
+def _reason_codes(value: object) -> list[str]:
+    if isinstance(value, str):  # staff corrections keep the earlier reasons as their stored JSON
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    items = value if isinstance(value, list) else [value]
+    return [str(item.get("code", "")) if isinstance(item, dict) else str(item) for item in items]
+
+
+def _event_value(key: str, value: object) -> str:
+    if key in ("outcome", "previous"):
+        return str(wording.OUTCOME_TEXT.get(str(value), value)) if value else "chưa xử lý"  # type: ignore[call-overload]
+    if key == "reasons":
+        return "; ".join(str(wording.REASON_TITLE.get(c, c)) for c in _reason_codes(value)) or "không có"  # type: ignore[call-overload]
+    if key == "field":
+        return FIELD_TEXT.get(str(value), str(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def event_detail(event: Event) -> dict[str, str]:
+    """The event's details as staff read them: Vietnamese names, outcomes and reasons in words."""
     try:
         found = json.loads(event.detail or "{}")
     except ValueError:
-        return {"detail": event.detail}
-    return found if isinstance(found, dict) else {"detail": found}
+        found = {"detail": event.detail}
+    if not isinstance(found, dict):
+        found = {"detail": found}
+    return {EVENT_KEYS.get(key, key): _event_value(key, value) for key, value in found.items()
+            if value not in (None, "", [])}

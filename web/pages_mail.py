@@ -11,7 +11,7 @@ from sqlmodel import Session
 from intake.filenames import visible_text
 from store.models import Attachment, Message
 from web.deps import RowId, context, database, viewer
-from web.mailview import event_detail, mail_view
+from web.mailview import HEADER_TEXT, event_detail, mail_view
 from web.models import WebUser
 from web.rendering import render
 
@@ -38,7 +38,7 @@ def mail_page(request: Request, message_pk: RowId, user: WebUser = Depends(viewe
     ctx = context(request)
     view = mail_view(db, _message(db, message_pk))
     return render(request, "mail.html", user=user, view=view, unit_name=ctx.unit_name, units=ctx.units.units,
-                  event_detail=event_detail)
+                  event_detail=event_detail, header_text=HEADER_TEXT)
 
 
 @router.get("/thu/{message_pk}/eml")

@@ -1,0 +1,28 @@
+"""The mail page speaks to staff in words: header names and the processing history, never raw codes."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from store.db import session
+from store.models import Message
+from tests.web.conftest import WebSite, client_signed_in
+
+CODES = re.compile(r"(?m)^\s*(?:from|to|subject|message-id|date)\s*$|(?<![\w-])(?:outcome|reasons|worker|"
+                   r"actor|accepted|rejected|missing_evidence|quota_short|rfc_message_id|sha256)(?![\w-])")
+
+
+def test_mail_page_names_headers_and_history_in_vietnamese(site: WebSite) -> None:
+    with session(site.worker.engine) as db:
+        mail = db.exec(select(Message).where(Message.outcome == "accepted").order_by(Message.id)).first()
+        assert mail is not None
+    client, _ = client_signed_in(site, "quantri")
+    page = client.get(f"/thu/{mail.id}").text
+    assert "Người gửi" in page and "Tiêu đề" in page and "Mã định danh thư" in page
+    history = page[page.index("Lịch sử xử lý"):]
+    assert "kết quả: Đã tiếp nhận" in history
+    shown = re.sub(r'title="[^"]*"|<[^>]*>', " ", page)  # what a person sees, not the markup's attributes
+    assert not [m for m in CODES.finditer(shown)], [shown[max(m.start() - 60, 0):m.end() + 20]
+                                                     for m in CODES.finditer(shown)]
