@@ -14,8 +14,8 @@ from parsers.vntext import find_links
 def parse_blocks(blocks: list[Block], source: str, links: list[str] | None = None) -> ParsedDocument:
     """Nominations, quarter and links of a document given as blocks in reading order.
 
-    The same steps as parsers.docx_parser.parse_docx after it has read its blocks, so a form,
-    report or list reads alike whatever format carried it.
+    .docx, .odt and OCR'd pages all come here once read into blocks, so a form, report or list
+    reads alike whatever format carried it.
     """
     text = "\n".join(document_lines(blocks))
     drafts = list_drafts(blocks, source)

@@ -6,14 +6,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+from parsers.blocks import parse_blocks
 from parsers.docx_reader import read_docx
-from parsers.docx_report import document_lines, parse_report
-from parsers.docx_table import list_drafts
 from parsers.errors import UnreadableDocument, UnsupportedDocument
-from parsers.fields import quarter_from_text
 from parsers.models import DocumentInput, ParsedDocument
 from parsers.office import check_encrypted, is_ole
-from parsers.vntext import find_links
 
 DOCX_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -40,18 +37,8 @@ def parse_docx(data: bytes, filename: str) -> ParsedDocument:
         check_encrypted(data, filename)  # raises EncryptedDocument for a password-protected file
         raise UnsupportedDocument(filename, "an old Word/OLE file named as .docx")
     content = read_docx(data, filename)
-    text = "\n".join(document_lines(content.blocks))
-    drafts = list_drafts(content.blocks, filename)
-    if drafts:
-        attached = {link for d in drafts for link in d.links}
-        parsed = ParsedDocument(source=filename, shape="list", nominations=drafts, text=text,
-                                quarter=quarter_from_text(text),
-                                links=[u for u in find_links(text) if u not in attached])
-    else:
-        parsed = parse_report(content.blocks, filename)
+    parsed = parse_blocks(content.blocks, filename, content.links)
     parsed.legacy_encoding = content.legacy
-    known = {u for d in parsed.nominations for u in d.links} | set(parsed.links)
-    parsed.links.extend(u for u in content.links if u not in known)
     return parsed
 
 
