@@ -16,6 +16,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 log = logging.getLogger(__name__)
+# pyHanko logs every untrusted chain and every change after signing as a warning with a traceback.
+# Those are ordinary findings here, recorded in the SignatureCheck, so only its errors reach the log.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 Changes = Literal["none", "allowed", "other"]
 
