@@ -65,7 +65,7 @@ def load_trust_roots(folder: Path | None) -> list[bytes]:
 
 
 def _certificates(data: bytes, name: str) -> list[bytes]:
-    from asn1crypto import pem, x509
+    from asn1crypto import pem, x509  # type: ignore[import-untyped]
 
     blobs = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
     good = []
@@ -97,7 +97,7 @@ def check_signatures(data: bytes, trust_roots: list[bytes]) -> SignatureCheck:
 
 
 def _check(embedded: object, trust_roots: list[bytes]) -> Signature:
-    from asn1crypto import x509
+    from asn1crypto import x509  # type: ignore[import-untyped]
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
@@ -111,19 +111,22 @@ def _check(embedded: object, trust_roots: list[bytes]) -> Signature:
         status = validate_pdf_signature(embedded, context, key_usage_settings=usage)  # type: ignore[arg-type]
     except Exception as err:  # noqa: BLE001 - a corrupt signature is an invalid one, not a crash
         log.info("signature unverifiable: %s", err)
-        return Signature(**_subject(embedded), problem=f"unverifiable: {type(err).__name__}: {err}")
-    return Signature(**_subject(embedded), signed_at=_time(status),
+        signer, org = _subject(embedded)
+        return Signature(signer=signer, organisation=org, problem=f"unverifiable: {type(err).__name__}: {err}")
+    signer, org = _subject(embedded)
+    return Signature(signer=signer, organisation=org, signed_at=_time(status),
                      valid=bool(status.intact and status.valid), changes=_changes(status),
                      trusted=bool(status.trusted) if trust_roots else None)
 
 
-def _subject(embedded: object) -> dict[str, str | None]:
+def _subject(embedded: object) -> tuple[str | None, str | None]:
+    """The signer's name (CN) and organisation (O, else OU) from its certificate."""
     try:
         subject = embedded.signer_cert.subject.native  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - no readable certificate: the signer stays unknown
-        return {"signer": None, "organisation": None}
+        return None, None
     org = subject.get("organization_name") or subject.get("organizational_unit_name")
-    return {"signer": _text(subject.get("common_name")), "organisation": _text(org)}
+    return _text(subject.get("common_name")), _text(org)
 
 
 def _text(value: object) -> str | None:
@@ -150,6 +153,7 @@ def _changes(status: object) -> Changes:
     level = status.modification_level  # type: ignore[attr-defined]
     if level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES):
         return "none"
-    if level in (ModificationLevel.FORM_FILLING, ModificationLevel.ANNOTATIONS) and status.docmdp_ok:  # type: ignore[attr-defined]
+    allowed = status.docmdp_ok  # type: ignore[attr-defined]  # within the signer's DocMDP permissions
+    if level in (ModificationLevel.FORM_FILLING, ModificationLevel.ANNOTATIONS) and allowed:
         return "allowed"
     return "other"

@@ -92,7 +92,8 @@ def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> l
             for n in rows]
 
 
-CHANGES_TEXT = {"none": "nguyên vẹn", "allowed": "nguyên vẹn (sau khi ký chỉ thêm chữ ký hoặc điền biểu mẫu)",
+CHANGES_TEXT = {"none": "nguyên vẹn",
+                "allowed": "nguyên vẹn (sau khi ký chỉ thêm chữ ký hoặc điền biểu mẫu)",
                 "other": "tài liệu đã bị thay đổi sau khi ký"}
 
 
@@ -107,12 +108,17 @@ def signature_check(attachment: Attachment) -> SignatureCheck | None:
 
 
 def signature_line(sig: Signature) -> str:
-    """'Có chữ ký số: Nguyễn Văn A — Trường THPT X, ký lúc 08:30 ngày 17/06/2024; nguyên vẹn; chứng thư gốc: …'"""
+    """'Có chữ ký số: Nguyễn Văn A — Trường THPT X, ký lúc 08:30 ngày 17/06/2024; nguyên vẹn;
+    chứng thư gốc: tin cậy' (one line)."""
     who = " — ".join(part for part in (sig.signer, sig.organisation) if part) or "không rõ người ký"
     if sig.signed_at is not None:
         who += ", ký lúc " + sig.signed_at.astimezone(wording.VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
-    state = CHANGES_TEXT[sig.changes] if sig.valid else "chữ ký bị hỏng, không kiểm tra được" if sig.problem \
-        else "chữ ký không hợp lệ (không khớp với nội dung tài liệu)"
+    if sig.valid:
+        state = CHANGES_TEXT[sig.changes]
+    elif sig.problem:
+        state = "chữ ký bị hỏng, không kiểm tra được"
+    else:
+        state = "chữ ký không hợp lệ (không khớp với nội dung tài liệu)"
     trust = {True: "tin cậy", False: "không tin cậy",
              None: "chưa kiểm tra (chưa cài chứng thư gốc)"}[sig.trusted]
     return f"Có chữ ký số: {who}; {state}; chứng thư gốc: {trust}"

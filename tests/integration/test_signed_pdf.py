@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import uvicorn
-from sqlmodel import select
+from sqlmodel import col, select
 
 from intake.models import RawMessage
 from parsers.pdf_signature import SignatureCheck
@@ -87,7 +87,7 @@ def _stored(site: WebSite) -> list[tuple[Message, SignatureCheck]]:
     with session(site.worker.engine) as db:
         rows = db.exec(select(Message, Attachment).where(Attachment.message_id == Message.id,
                                                          Attachment.filename == "Báo cáo thành tích.pdf")
-                       .order_by(Message.id)).all()
+                       .order_by(col(Message.id))).all()
     return [(m, SignatureCheck.model_validate_json(a.signature or "")) for m, a in rows]
 
 
@@ -126,4 +126,4 @@ def test_the_quarterly_note_names_the_trusted_signature_only(site: WebSite) -> N
     heads = [c.value for row in sheet.iter_rows() for c in row if c.value == "Chữ ký số"]
     assert heads
     marks = {row[3].value: row[14].value for row in sheet.iter_rows() if isinstance(row[0].value, int)}
-    assert marks[signed[0]] == "Có" and sorted(v or "" for v in marks.values()) == ["", "Có"]
+    assert marks[signed[0]] == "Có" and sorted(str(v or "") for v in marks.values()) == ["", "Có"]

@@ -73,8 +73,8 @@ def plain_pdf(*lines: str) -> bytes:
 
 def sign(data: bytes, ca: Authority, field: str = "Signature1") -> bytes:
     """`data` signed by `ca`'s leaf certificate, the root embedded as the chain."""
-    from asn1crypto import pem as asn1pem
-    from asn1crypto import x509 as asn1x509
+    from asn1crypto import pem as asn1pem  # type: ignore[import-untyped]
+    from asn1crypto import x509 as asn1x509  # type: ignore[import-untyped]
     from pyhanko.keys import load_private_key_from_pemder_data
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
