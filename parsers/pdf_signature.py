@@ -55,12 +55,17 @@ class SignatureCheck(BaseModel):
 
 def load_trust_roots(folder: Path | None) -> list[bytes]:
     """The CA certificates (PEM or DER, one per file or several PEM per file) installed in `folder`."""
-    if folder is None or not folder.is_dir():
+    if folder is None:
+        return []
+    if not folder.is_dir():
+        log.warning("trust_roots_dir %s is not a folder: signature chains are not checked", folder)
         return []
     roots: list[bytes] = []
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.suffix.lower() in {".pem", ".crt", ".cer", ".der"}:
             roots.extend(_certificates(path.read_bytes(), path.name))
+    if not roots:
+        log.warning("trust_roots_dir %s holds no certificate: signature chains are not checked", folder)
     return roots
 
 

@@ -93,3 +93,11 @@ def test_signed_pdf_text_is_still_read(signed: bytes) -> None:
 
     doc = parse_document(DocumentInput(filename="bao-cao.pdf", content_type="application/pdf", data=signed))
     assert doc is not None and "Trần Thị Bình" in doc.text
+
+
+def test_trust_roots_setting_empty_means_none(tmp_path: Path) -> None:
+    from intake.config import IntakeSettings
+
+    assert IntakeSettings(trust_roots_dir="").trust_roots_dir is None
+    assert IntakeSettings(trust_roots_dir=str(tmp_path)).trust_roots_dir == tmp_path
+    assert load_trust_roots(tmp_path) == []  # an empty folder: nothing to trust, nothing crashes
