@@ -1,12 +1,13 @@
 """Parser benchmark: documents parsed per second for each shape, and peak memory while parsing
 a 20 MB attachment (a .docx full of photos, a PDF of the same size). Then OCR pages per second
 (a scanned page, a photo) against bare tesseract on the same page, .xls/.ods rows per second
-against the same rows in .xlsx (openpyxl), and a 20-page scanned PDF's time and peak memory.
+against the same rows in .xlsx (openpyxl), a 20-page scanned PDF's time and peak memory, and
+digital-signature checks per second (a PDF signed under a throwaway CA, and an unsigned one).
 
 Documents are built here (python-docx, openpyxl, fpdf2 when installed); the .doc and, without
 fpdf2, the PDF come from the shared corpus. Prints figures, asserts nothing; runs in a few minutes (OCR is most of it).
 
-Usage: .venv/bin/python bench/parse.py [--seconds 1.5] [--skip shapes memory sheets ocr]
+Usage: .venv/bin/python bench/parse.py [--seconds 1.5] [--skip shapes memory sheets ocr signatures]
 """
 
 from __future__ import annotations
@@ -382,12 +383,25 @@ def report_scan_memory(workdir: Path) -> None:
               f"peak RSS +{m['maxrss_delta_mb']:.1f} MB (tesseract at most {m['child_maxrss_mb']:.0f} MB)")
 
 
+def report_signatures(seconds: float) -> None:
+    """Signature checks per second: signed (root installed), and unsigned (only the /ByteRange scan)."""
+    from parsers.pdf_signature import check_signatures
+    from tests.parsers.signbuild import authority, plain_pdf, sign
+
+    ca = authority()
+    unsigned = plain_pdf(*[f"Dòng {i} của báo cáo thành tích" for i in range(30)])
+    signed = sign(unsigned, ca)
+    print("PDF signature checks per second (offline, root installed)")
+    for name, data in (("signed PDF", signed), ("unsigned PDF", unsigned)):
+        print(f"  {name:<32} {rate(lambda d=data: check_signatures(d, [ca.root_pem]), seconds):8.1f} /s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=1.5, help="time spent on each shape")
     parser.add_argument("--memory", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ocr-pages", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["shapes", "memory", "sheets", "ocr"],
+    parser.add_argument("--skip", nargs="*", default=[], choices=["shapes", "memory", "sheets", "ocr", "signatures"],
                         help="parts not to run")
     args = parser.parse_args()
     if args.memory:
@@ -395,6 +409,8 @@ def main() -> None:
             ocr.MAX_PAGES = args.ocr_pages
         print(json.dumps(memory(args.memory)))
         return
+    if "signatures" not in args.skip:
+        report_signatures(args.seconds)
     if "sheets" not in args.skip:
         report_sheets(args.seconds)
     if "ocr" not in args.skip:

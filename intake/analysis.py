@@ -15,6 +15,7 @@ from parsers.archives import ArchiveLimits, is_archive, list_archive
 from parsers.body import parse_body
 from parsers.errors import ArchiveBomb, DocumentTooComplex, ParseError
 from parsers.models import DocumentInput, NominationDraft, ParsedDocument, ReasonCode
+from parsers.pdf_signature import SignatureCheck, check_signatures
 from parsers.registry import parse_document
 from parsers.vntext import find_links
 
@@ -27,6 +28,7 @@ class AnalysisLimits(BaseModel):
     message: MessageLimits = Field(default_factory=MessageLimits)
     document_seconds: float = 20.0  # one attachment (or the body); 0: no limit
     mail_seconds: float = 60.0  # the whole mail, enforced by the worker on its reader process
+    trust_roots: list[bytes] = Field(default_factory=list)  # CA certificates for PDF signatures (DER)
 
 
 T = TypeVar("T")
@@ -57,6 +59,7 @@ class Analysis(BaseModel):
     roles: dict[str, str] = Field(default_factory=dict)  # attachment sha256 → document|evidence|archive
     bomb: Reason | None = None
     scanned: list[str] = Field(default_factory=list)  # PDFs without a text layer (kept as evidence)
+    signatures: dict[str, SignatureCheck] = Field(default_factory=dict)  # PDF sha256 → its signatures
 
 
 def _add_links(evidence: list[Evidence], links: list[str]) -> None:
@@ -131,12 +134,26 @@ def _attachment(att: Attachment, limits: AnalysisLimits, result: Analysis) -> No
                 result.scanned.append(att.filename)
 
 
+def _signatures(att: Attachment, limits: AnalysisLimits, result: Analysis) -> None:
+    """Check a PDF's digital signatures: shown to staff only, so a failure here is no reason."""
+    if not att.data.lstrip()[:5] == b"%PDF-" or len(att.data) > limits.max_attachment_bytes:
+        return
+    try:
+        with time_budget(limits.document_seconds):
+            check = check_signatures(att.data, limits.trust_roots)
+    except (Overrun, MemoryError):
+        return
+    if check.signed:
+        result.signatures[att.sha256] = check
+
+
 def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analysis:
     """Read every attachment and the body of one mail (not its forwarded parts)."""
     limits = limits or AnalysisLimits()
     result = Analysis()
     for att in msg.attachments:
         _attachment(att, limits, result)
+        _signatures(att, limits, result)
     body = _within_budget(lambda: parse_body(msg.text, msg.html), limits.document_seconds, "body", result)
     if body is not None:
         _take(body, result)

@@ -136,6 +136,14 @@ class IntakeSettings(BaseModel):
     max_nesting_depth: int = Field(default=8, ge=1, le=50)  # multiparts and forwarded mails looked into
     document_seconds: float = Field(default=20.0, ge=0)  # one attachment; over it: unreadable_attachment
     mail_seconds: float = Field(default=60.0, ge=0)  # one whole mail; over it: reader replaced, quarantine
+    # Digital signatures of PDFs: a folder of CA certificates (PEM/DER) the Sở installs, e.g. the national
+    # root CA; empty: signatures are checked but whether their chain is trusted is not (nothing shipped).
+    trust_roots_dir: Path | None = None
+
+    @field_validator("trust_roots_dir", mode="before")
+    @classmethod
+    def _no_folder(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("own_addresses", "admins", "staff")
     @classmethod

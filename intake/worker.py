@@ -24,6 +24,7 @@ from intake.replies import FileAttachment, ReplySettings, build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
 from parsers.models import ReasonCode
+from parsers.pdf_signature import load_trust_roots
 from settings import Settings
 from store import records
 from store.db import session
@@ -119,7 +120,9 @@ class Worker:
         message.analysis = analysis.model_dump_json()  # what threads and corrections reuse
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         for item in files:
-            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump()))
+            check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
+            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(),
+                                 signature=check.model_dump_json() if check else None))
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
                             quota=decision.quota, settings=self.replies)
@@ -244,7 +247,8 @@ def _limits(settings: Settings) -> AnalysisLimits:
     return AnalysisLimits(
         message=MessageLimits(max_header_bytes=intake.max_header_bytes, max_parts=intake.max_attachments,
                               max_depth=intake.max_nesting_depth, max_message_bytes=intake.max_message_bytes),
-        document_seconds=intake.document_seconds, mail_seconds=intake.mail_seconds)
+        document_seconds=intake.document_seconds, mail_seconds=intake.mail_seconds,
+        trust_roots=load_trust_roots(settings.path(intake.trust_roots_dir)) if intake.trust_roots_dir else [])
 
 
 def _aware(moment: datetime) -> datetime:

@@ -10,7 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from intake.quota import QuotaRules, QuotaStatus, quota_status
-from store.models import Evidence, Message, Nominee, Submission
+from parsers.pdf_signature import SignatureCheck
+from store.models import Attachment, Evidence, Message, Nominee, Submission
 from store.units import UnitDirectory, UnitInfo, UnitKind
 
 # Outcomes that mean the unit wrote to us about the quarter, even if nothing was recorded.
@@ -37,6 +38,7 @@ class ExemplarRow(BaseModel):
     reference: str | None = None
     late: bool = False
     received_at: datetime | None = None
+    signed: bool = False  # its mail carries a PDF with a valid, intact digital signature (not untrusted)
 
 
 class UnitQuota(BaseModel):
@@ -76,6 +78,24 @@ def _unknown_unit(code: str) -> UnitInfo:
     return UnitInfo(code=code, name=code, kind=UnitKind.phong_thuoc_so)
 
 
+def _signed(attachment: Attachment) -> bool:
+    try:
+        check = SignatureCheck.model_validate_json(attachment.signature or "")
+    except ValueError:
+        return False
+    # With root certificates installed, a chain they do not reach is no signature to vouch for.
+    return check.sound and all(s.trusted is not False for s in check.signatures)
+
+
+def signed_messages(db: Session, message_ids: set[int]) -> set[int]:
+    """Which of these mails carry a PDF whose digital signature is valid, intact and not untrusted."""
+    if not message_ids:
+        return set()
+    found = db.exec(select(Attachment).where(col(Attachment.message_id).in_(message_ids),
+                                             col(Attachment.signature).is_not(None)))
+    return {a.message_id for a in found if _signed(a)}
+
+
 def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> list[ExemplarRow]:
     """Active exemplars of these quarters with their evidence count, reference and receipt data."""
     nominees = db.exec(select(Nominee).where(
@@ -88,6 +108,7 @@ def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> 
         col(Message.id).in_({n.message_id for n in nominees})))} if ids else {}
     refs = dict(db.exec(select(Submission.id, Submission.reference).where(
         col(Submission.id).in_({n.submission_id for n in nominees if n.submission_id}))).all()) if ids else {}
+    signed = signed_messages(db, {n.message_id for n in nominees})
     rows = []
     for n in nominees:
         unit = units.by_code(n.unit_code) or _unknown_unit(n.unit_code or "")
@@ -97,7 +118,8 @@ def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> 
             category=n.category, name=n.name, position=n.position, workplace=n.workplace,
             school_level=n.school_level, summary=n.summary, innovations=n.innovations, awards=n.awards,
             evidence_count=counts.get(n.id, 0), reference=refs.get(n.submission_id),
-            late=bool(message and message.late), received_at=message.received_at if message else None))
+            late=bool(message and message.late), received_at=message.received_at if message else None,
+            signed=n.message_id in signed))
     return rows
 
 

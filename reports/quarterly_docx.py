@@ -34,6 +34,8 @@ def _note(row: ExemplarRow) -> str:
     notes = [row.reference or ""]
     if row.late:
         notes.append("Nộp muộn")
+    if row.signed:
+        notes.append("Có chữ ký số")
     return "\n".join(n for n in notes if n)
 
 

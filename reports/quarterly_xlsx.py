@@ -15,9 +15,10 @@ from reports.quarterly_docx import QUOTA_HEADS, quota_rows, summary_line
 
 LIST_HEADS = ("STT", "Mã đơn vị", "Đơn vị", "Họ và tên (tên tập thể)", "Đối tượng", "Chức vụ",
               "Đơn vị công tác", "Cấp học", "Tóm tắt thành tích nổi bật", "Sáng kiến, sản phẩm đổi mới",
-              "Khen thưởng đã nhận", "Số minh chứng", "Mã hồ sơ", "Nộp muộn")
-# About 210 units wide: one A4 landscape page at ~70% (see xlsx_layout.landscape).
-LIST_WIDTHS = (5, 11, 18, 18, 11, 14, 18, 9, 42, 22, 16, 9, 17, 8)
+              "Khen thưởng đã nhận", "Số minh chứng", "Mã hồ sơ", "Nộp muộn",
+              "Chữ ký số")
+# About 220 units wide: one A4 landscape page at ~68% (see xlsx_layout.landscape).
+LIST_WIDTHS = (5, 11, 18, 18, 11, 14, 18, 9, 38, 22, 16, 9, 17, 8, 10)
 QUOTA_WIDTHS = (6, 40, 18, 10, 10, 10, 18)
 
 
@@ -37,8 +38,9 @@ def _list_sheet(book: Workbook, data: QuarterData, settings: ReportSettings) -> 
             layout.body_row(sheet, row, [
                 number, e.unit_code, e.unit_name, e.name, words.category_text(e.category), e.position or "",
                 e.workplace or "", wording.level_text(e.school_level), e.summary, e.innovations or "",
-                e.awards or "", e.evidence_count, e.reference or "", "Có" if e.late else ""],
-                centered=(0, 1, 7, 11, 12, 13))
+                e.awards or "", e.evidence_count, e.reference or "", "Có" if e.late else "",
+                "Có" if e.signed else ""],
+                centered=(0, 1, 7, 11, 12, 13, 14))
     layout.fit_row_heights(sheet, first)
     layout.landscape(sheet)
 

@@ -103,6 +103,8 @@ class Attachment(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     path: str
     role: str = Field(default="evidence", max_length=16)  # document | evidence | archive
+    # A signed PDF's signatures as checked (parsers.pdf_signature.SignatureCheck as JSON); None: not signed.
+    signature: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Evidence(SQLModel, table=True):

@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 from intake import wording
 from intake.message import MessageLimits, decode_header_text, parse_header_block, parse_message
 from intake.models import InboundMessage
-from web.rendering import FIELD_TEXT
+from parsers.pdf_signature import Signature, SignatureCheck
 from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
+from web.rendering import FIELD_TEXT
 
 SHOWN_HEADERS = ("from", "to", "cc", "reply-to", "date", "subject", "message-id", "in-reply-to",
                  "authentication-results")
@@ -54,6 +55,7 @@ class MailView:
     thread: list[Message] = field(default_factory=list)
     reasons: list[dict[str, str]] = field(default_factory=list)
     read_error: str | None = None
+    signatures: dict[int, list[str]] = field(default_factory=dict)  # attachment id → one line per signature
 
 
 def sanitise_html(html: str) -> str:
@@ -95,6 +97,47 @@ def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> l
             for n in rows]
 
 
+CHANGES_TEXT = {"none": "nguyên vẹn",
+                "allowed": "nguyên vẹn (sau khi ký chỉ thêm chữ ký hoặc điền biểu mẫu)",
+                "other": "tài liệu đã bị thay đổi sau khi ký"}
+
+
+def signature_check(attachment: Attachment) -> SignatureCheck | None:
+    """The stored check of a signed PDF, or None (not signed, or stored before signatures were checked)."""
+    if not attachment.signature:
+        return None
+    try:
+        return SignatureCheck.model_validate_json(attachment.signature)
+    except ValueError:
+        return None
+
+
+def signature_line(sig: Signature) -> str:
+    """'Có chữ ký số: Nguyễn Văn A — Trường THPT X, ký lúc 08:30 ngày 17/06/2024; nguyên vẹn;
+    chứng thư gốc: tin cậy' (one line)."""
+    who = " — ".join(part for part in (sig.signer, sig.organisation) if part) or "không rõ người ký"
+    if sig.signed_at is not None:
+        who += ", ký lúc " + sig.signed_at.astimezone(wording.VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+    if sig.valid:
+        state = CHANGES_TEXT[sig.changes]
+    elif sig.problem:
+        state = "chữ ký bị hỏng, không kiểm tra được"
+    else:
+        state = "chữ ký không hợp lệ (không khớp với nội dung tài liệu)"
+    trust = {True: "tin cậy", False: "không tin cậy",
+             None: "chưa kiểm tra (chưa cài chứng thư gốc)"}[sig.trusted]
+    return f"Có chữ ký số: {who}; {state}; chứng thư gốc: {trust}"
+
+
+def _signatures(attachments: list[Attachment]) -> dict[int, list[str]]:
+    lines = {}
+    for att in attachments:
+        check = signature_check(att)
+        if check is not None and check.signed and att.id is not None:
+            lines[att.id] = [signature_line(s) for s in check.signatures]
+    return lines
+
+
 def mail_view(db: Session, message: Message) -> MailView:
     """Everything the mail page shows, read in one session."""
     inbound, headers, error = _inbound(message)
@@ -109,7 +152,8 @@ def mail_view(db: Session, message: Message) -> MailView:
     html = sanitise_html(inbound.html) if inbound and inbound.html else None
     return MailView(message=message, submission=submission, inbound=inbound, headers=headers, safe_html=html,
                     nominees=_nominees(db, message, attachments), attachments=attachments, replies=replies,
-                    events=events, thread=thread, reasons=json.loads(message.reasons or "[]"), read_error=error)
+                    events=events, thread=thread, reasons=json.loads(message.reasons or "[]"), read_error=error,
+                    signatures=_signatures(attachments))
 
 
 # The words of an event's details, for staff: never the stored key or code itself.
