@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import email.utils
 from datetime import datetime
 
+from mailparser.utils import receiveds_parsing
+
+from intake.message import MessageLimits, parse_header_block
+
+MAX_HOPS = 30  # Received: lines looked at, newest first; a mail rarely takes ten
+MAX_HOP_CHARS = 2000  # one Received: line; the hop's date is at its end
+LIMITS = MessageLimits()
+
 
 def _received_dates(data: bytes) -> list[datetime]:
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
+    """The servers' receipt times, read from the bounded header block with mail-parser's parser of
+    Received: chains (it knows the many shapes servers write them in)."""
+    head = parse_header_block(data, LIMITS)
+    hops = [" ".join(str(value).split())[-MAX_HOP_CHARS:] for value in head.get_all("received", [])[:MAX_HOPS]]
     found = []
-    for value in headers.get_all("received", []):
-        stamp = str(value).rpartition(";")[2].strip()
+    for hop in receiveds_parsing(hops) if hops else []:
         try:
-            moment = email.utils.parsedate_to_datetime(stamp)
-        except (TypeError, ValueError, IndexError):
+            moment = datetime.fromisoformat(str(hop.get("date_utc", "")))
+        except ValueError:
             continue
         if moment.tzinfo is not None:
             found.append(moment)
@@ -27,9 +35,9 @@ def receipt_time(data: bytes, fallback: datetime) -> datetime:
     dates = _received_dates(data)
     if dates:
         return max(dates)
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
+    head = parse_header_block(data, LIMITS)
     try:
-        moment = email.utils.parsedate_to_datetime(str(headers.get("date", "")))
+        moment = email.utils.parsedate_to_datetime(str(head.get("date", ""))[:200])
     except (TypeError, ValueError, IndexError):
         return fallback
     return moment if moment.tzinfo else fallback

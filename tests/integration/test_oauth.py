@@ -119,7 +119,7 @@ def _serve(worker):  # type: ignore[no-untyped-def]
 
 
 def test_short_lived_tokens_are_refreshed_on_the_fly(oauth_account, oauth_sink, tmp_path):  # type: ignore[no-untyped-def]
-    """GIVEN access tokens living 20 s and a rotating refresh token WHEN 150 mails arrive in waves while
+    """GIVEN access tokens living 20 s and a rotating refresh token WHEN 200 mails arrive in waves while
     the server drops the worker's sessions THEN tokens are refreshed as they run out, no grant is
     lost and every mail is answered exactly once."""
     write_secret(oauth_account, tmp_path)
@@ -132,7 +132,7 @@ def test_short_lived_tokens_are_refreshed_on_the_fly(oauth_account, oauth_sink, 
     ids: set[str] = set()
     try:
         for wave in range(5):
-            ids |= _mails(oauth_account, 30, start=wave * 30)
+            ids |= _mails(oauth_account, 40, start=wave * 40)
             time.sleep(8)
             oauth_account.dovecot.kick(oauth_account.mailbox)  # the next read needs a new sign-in
         assert wait_until(lambda: len(oauth_sink.messages) >= len(ids), 120), "not every mail answered"
