@@ -77,8 +77,12 @@ def section_of(line: str) -> str | None:
 
 
 def _only_headings(line: str) -> bool:
-    """True for a line of template labels with no value: "1. Danh hiệu thi đua; 2. Hình thức khen thưởng:"."""
+    """True for a line of template labels with no value: "1. Danh hiệu thi đua; 2. Hình thức khen thưởng:",
+    or a table's head row within a section ("Năm | Hình thức khen thưởng | Số, ngày … quyết định")."""
     text = line.strip()
+    if "|" in text:
+        cells = [cell.strip() for cell in text.split("|") if cell.strip()]
+        return not any(ch.isdigit() for ch in text) and any(labels.is_label(cell) for cell in cells)
     if not text.endswith(":"):
         return False
     parts = [part for part in text[:-1].split(";") if part.strip()]

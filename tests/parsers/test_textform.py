@@ -107,6 +107,7 @@ II. THÀNH TÍCH ĐẠT ĐƯỢC
 - Sáng kiến cấp tỉnh.
 III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG
 1. Danh hiệu thi đua; 2. Hình thức khen thưởng:
+Năm | Hình thức khen thưởng | Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan ban hành quyết định
 Danh hiệu thi đua: Chiến sĩ thi đua cơ sở năm 2023
 Giấy khen của Giám đốc Sở năm 2024
 """
