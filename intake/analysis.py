@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from intake import wording
 from intake.budget import Overrun, time_budget
-from intake.message import MessageLimits
+from intake.message import SMIME_ENCRYPTED, MessageLimits
 from intake.models import Attachment, Evidence, InboundMessage, Reason
 from parsers.archives import ArchiveLimits, is_archive, list_archive
 from parsers.body import parse_body
@@ -17,6 +17,9 @@ from parsers.errors import ArchiveBomb, DocumentTooComplex, ParseError
 from parsers.models import DocumentInput, NominationDraft, ParsedDocument, ReasonCode
 from parsers.registry import parse_document
 from parsers.vntext import find_links
+
+
+SMIME_DETAIL = "S/MIME encrypted mail: content unreadable without the recipient's key"
 
 
 class AnalysisLimits(BaseModel):
@@ -135,6 +138,8 @@ def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analys
     """Read every attachment and the body of one mail (not its forwarded parts)."""
     limits = limits or AnalysisLimits()
     result = Analysis()
+    if SMIME_ENCRYPTED in msg.defects:  # the mail itself is encrypted to a key we do not hold
+        result.reasons.append(Reason(code=ReasonCode.encrypted_attachment, detail=SMIME_DETAIL))
     for att in msg.attachments:
         _attachment(att, limits, result)
     body = _within_budget(lambda: parse_body(msg.text, msg.html), limits.document_seconds, "body", result)

@@ -20,8 +20,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from intake.authentication import MAX_HEADER
+from intake.charsets import decode_bytes
 from intake.filenames import clean_filename
 from intake.models import Attachment, InboundMessage
+from intake.smime import is_signature, is_smime, signed_content, smime_type
 from intake.spool import sha256_hex
 from parsers.tnef import expand_tnef, is_tnef
 
@@ -35,48 +37,71 @@ _MAX_AUTH_RESULTS = 32  # Authentication-Results headers kept; ours is the topmo
 _SCREEN_HEADERS = (
     "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe",
     "return-path", "authentication-results", "x-failed-recipients", "in-reply-to", "references",
-    "content-type",
+    "content-type", "content-class",
 )
 
 
-def _unmangle(text: str) -> str:
-    """Undo the surrogate escapes that raw UTF-8 header bytes get in the compat32 policy."""
+def _raw_text(data: bytes, hint: str | None = None) -> str:
+    """Raw 8-bit header bytes (RFC 6532 or an old client's own charset): UTF-8 when valid, else the
+    mail's declared charset `hint` (its top-level Content-Type), else the usual guesses."""
+    if data.isascii():
+        return data.decode("ascii")
     try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8")
-    except UnicodeError:
-        return text.encode("utf-8", "surrogateescape").decode("latin-1")
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(data, hint)
 
 
-def _header_str(value: Any) -> str:
-    """A header as text; raw 8-bit bytes (an 'unknown-8bit' Header) are read as UTF-8 first."""
+def _unmangle(text: str, hint: str | None = None) -> str:
+    """Undo the surrogate escapes that raw 8-bit header bytes get in the compat32 policy."""
+    return _raw_text(text.encode("utf-8", "surrogateescape"), hint)
+
+
+def _header_str(value: Any, hint: str | None = None) -> str:
+    """A header as text; raw 8-bit bytes (an 'unknown-8bit' Header) are read as `_raw_text` does."""
     if isinstance(value, email.header.Header):
         pieces = []
         for chunk, charset in email.header.decode_header(value):
             if isinstance(chunk, bytes):
-                enc = charset if charset and charset != "unknown-8bit" else "utf-8"
-                try:
-                    chunk = chunk.decode(enc)
-                except (LookupError, UnicodeDecodeError):
-                    chunk = chunk.decode("latin-1")
+                known = charset and charset not in ("unknown-8bit", "us-ascii")
+                chunk = decode_bytes(chunk, charset) if known else _raw_text(chunk, hint)
             pieces.append(chunk)
         return "".join(pieces)
-    return _unmangle(str(value))
+    return _unmangle(str(value), hint)
 
+
+def _encoded_words(text: str) -> str:
+    """RFC 2047 encoded words decoded, each run by the charset chain of `decode_bytes` (the stdlib's
+    make_header decodes strictly by the declared name and fails on Outlook's gb2312 or ks_c_5601)."""
+    try:
+        chunks = email.header.decode_header(text)
+    except (email.errors.HeaderParseError, ValueError, IndexError):
+        return text
+    pieces = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            pieces.append(chunk)
+        elif charset is None:  # unencoded text between words, given back as raw-unicode-escape bytes
+            pieces.append(chunk.decode("raw-unicode-escape", "replace"))
+        else:
+            pieces.append(decode_bytes(chunk, charset.partition("*")[0]))  # RFC 2231 "utf-8*vi"
+    return "".join(pieces)
+
+
+SMIME_ENCRYPTED = "SmimeEncrypted"  # a defect: the mail (or a part of it) is S/MIME-encrypted
 
 HEADER_LIMIT = 16 * 1024  # bytes of one header value kept for decoding, when no limit is given
 
 
-def decode_header_text(value: Any, limit: int = HEADER_LIMIT) -> str:
-    """Any header value (RFC 2047, raw UTF-8, plain) → NFC text on one line, from its first
-    `limit` characters only: decoding encoded words is quadratic in the standard library."""
+def decode_header_text(value: Any, limit: int = HEADER_LIMIT, hint: str | None = None) -> str:
+    """Any header value (RFC 2047, raw 8-bit, plain) → NFC text on one line, from its first
+    `limit` characters only: decoding encoded words is quadratic in the standard library.
+    `hint` is the mail's declared charset, for raw 8-bit bytes that are not UTF-8."""
     if value is None:
         return ""
-    text = _header_str(value)[:limit]
+    text = _header_str(value, hint)[:limit]
     if "=?" in text:
-        try:
-            text = str(email.header.make_header(email.header.decode_header(text)))
-        except (UnicodeError, LookupError, email.errors.HeaderParseError):
-            pass
+        text = _encoded_words(text)
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
@@ -133,13 +158,7 @@ def bound_headers(data: bytes, limits: MessageLimits) -> bytes:
 
 def _decode_text_part(part: EmailMessage) -> str:
     payload = part.get_payload(decode=True) or b""
-    charset = (part.get_content_charset() or "utf-8").lower()
-    for candidate in (charset, "utf-8", "cp1258"):
-        try:
-            return unicodedata.normalize("NFC", payload.decode(candidate))
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return unicodedata.normalize("NFC", payload.decode("utf-8", "replace"))
+    return unicodedata.normalize("NFC", decode_bytes(payload, part.get_content_charset()))
 
 
 def _part_filename(part: EmailMessage, limit: int) -> str | None:
@@ -164,10 +183,10 @@ def _flat_comments(text: str) -> bool:
     return depth == 0
 
 
-def _address(value: str) -> tuple[str, str]:
+def _address(value: str, hint: str | None = None) -> tuple[str, str]:
     """(display name, lower-cased address) of a From header holding exactly one well-formed address;
     ("", "") for anything else: a malformed header must never read as someone's address."""
-    text = " ".join(_unmangle(value or "").split())
+    text = " ".join(_unmangle(value or "", hint).split())
     if len(text) > _MAX_FROM or not _flat_comments(_QUOTED_STRING.sub('""', text)):
         return "", ""
     try:
@@ -189,7 +208,13 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
     """The From address, provided there is exactly one From header: with two, we and the receiving
     server's DMARC check might each read a different one."""
     values = msg.get_all("from", [])
-    return _address(str(values[0])) if len(values) == 1 else ("", "")
+    return _address(str(values[0]), _hint(msg)) if len(values) == 1 else ("", "")
+
+
+def _hint(msg: EmailMessage) -> str | None:
+    """The charset the mail declares at its top (the header block alone holds it, so the subject
+    recorded from the headers and the one read with the body are the same text)."""
+    return msg.get_content_charset()
 
 
 class _Walker:
@@ -218,7 +243,7 @@ class _Walker:
                 if isinstance(child, EmailMessage):
                     self.walk(child, depth + 1)
         else:
-            self._leaf(part, ctype)
+            self._leaf(part, ctype, depth)
 
     def _nested(self, part: EmailMessage, depth: int) -> None:
         payload = part.get_payload()
@@ -227,9 +252,26 @@ class _Walker:
         if isinstance(inner, EmailMessage) and self.parts <= self.limits.max_parts:
             self.forwarded.append(parse_email(inner, self.limits, self.depth + depth + 1))
 
-    def _leaf(self, part: EmailMessage, ctype: str) -> None:
+    def _smime(self, part: EmailMessage, depth: int) -> None:
+        """An opaque S/MIME part: a signed one is read as the entity it signs, one level down; an
+        encrypted one (or one we cannot open) is marked, so the unit is told we cannot read it."""
+        data = part.get_payload(decode=True)
+        kind = smime_type(part)
+        inner = signed_content(data) if isinstance(data, bytes) and kind in ("", "signed-data") else None
+        if inner is None:
+            self.defects.add(SMIME_ENCRYPTED)
+            return
+        entity = email.message_from_bytes(bound_headers(inner, self.limits), policy=email.policy.compat32)
+        self.walk(entity, depth + 1)
+
+    def _leaf(self, part: EmailMessage, ctype: str, depth: int = 0) -> None:
         name = _part_filename(part, self.limits.max_header_bytes)
         disposition = (part.get_content_disposition() or "").lower()
+        if is_signature(ctype, name):
+            return  # a detached S/MIME signature (.p7s): neither a document nor evidence
+        if is_smime(ctype, name):
+            self._smime(part, depth)
+            return
         if name is None and ctype in ("text/plain", "text/html") and disposition != "attachment":
             (self.text if ctype == "text/plain" else self.html).append(_decode_text_part(part))
             return
@@ -290,7 +332,7 @@ def parse_email(msg: EmailMessage, limits: MessageLimits | None = None, depth: i
     headers = _headers(msg)
     return InboundMessage(
         message_id=(_message_ids(_field(msg, "message-id", cap)) or [""])[0],
-        subject=decode_header_text(msg.get("subject"), cap),
+        subject=decode_header_text(msg.get("subject"), cap, _hint(msg)),
         sender=sender, sender_name=name,
         recipients=[a.lower() for _, a in email.utils.getaddresses(
             [_unmangle(str(v)[:cap]) for v in (msg.get_all("to", []) + msg.get_all("cc", []))[:50]]) if a],
@@ -321,7 +363,7 @@ def parse_headers(data: bytes, limits: MessageLimits | None = None) -> tuple[str
     head = parse_header_block(data, limits)
     cap = limits.max_header_bytes
     return ((_message_ids(_field(head, "message-id", cap)) or [""])[0],
-            _sender(head)[1], decode_header_text(head.get("subject"), cap))
+            _sender(head)[1], decode_header_text(head.get("subject"), cap, _hint(head)))
 
 
 def parse_message(data: bytes, limits: MessageLimits | None = None) -> InboundMessage:
