@@ -11,6 +11,7 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
+import logging
 import re
 import unicodedata
 from datetime import datetime
@@ -26,6 +27,8 @@ from intake.models import Attachment, InboundMessage
 from intake.smime import is_signature, is_smime, signed_content, smime_type
 from intake.spool import sha256_hex
 from parsers.tnef import expand_tnef, is_tnef
+
+log = logging.getLogger(__name__)
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 # An address people and servers agree on: dot-atom local part, a host name with at least one dot.
@@ -88,6 +91,7 @@ def _encoded_words(text: str) -> str:
     return "".join(pieces)
 
 
+UNREADABLE_BODY = "UnreadableBody"  # a defect: the MIME tree could not be parsed, headers only
 SMIME_ENCRYPTED = "SmimeEncrypted"  # a defect: the mail (or a part of it) is S/MIME-encrypted
 
 HEADER_LIMIT = 16 * 1024  # bytes of one header value kept for decoding, when no limit is given
@@ -125,6 +129,7 @@ def _header_end(data: bytes) -> int:
     return min(ends) + 1 if ends else len(data)
 
 
+_DELIMITER = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", re.M)  # RFC 2046 bchars
 _FIELD_START = re.compile(rb"^[^ \t\r\n]", re.M)
 
 
@@ -199,9 +204,16 @@ def _address(value: str, hint: str | None = None) -> tuple[str, str]:
     addr = found[0].addr_spec.lower()
     # Two parsers must agree (the old one is what a malformed header used to fool): Python 3.11.7's
     # getaddresses has no strict mode yet, so the agreement is checked here.
-    if not _ADDR_SPEC.fullmatch(addr) or [a.lower() for _, a in email.utils.getaddresses([text])] != [addr]:
+    if not _ADDR_SPEC.fullmatch(addr) or not _old_parser_agrees(text, addr):
         return "", ""
     return decode_header_text(found[0].display_name), addr
+
+
+def _old_parser_agrees(text: str, addr: str) -> bool:
+    try:
+        return [a.lower() for _, a in email.utils.getaddresses([text])] == [addr]
+    except (RecursionError, ValueError, IndexError, TypeError):  # it recurses per nested group
+        return False
 
 
 def _sender(msg: EmailMessage) -> tuple[str, str]:
@@ -231,6 +243,16 @@ class _Walker:
         self.parts = 0  # file parts seen, kept or not
 
     def walk(self, part: EmailMessage, depth: int = 0) -> None:
+        """Read one part; a part the standard library cannot read spoils only itself."""
+        try:
+            self._walk(part, depth)
+        except MemoryError:
+            raise  # the reader's memory limit is the mail's, not the part's
+        except Exception as err:  # noqa: BLE001 - any parser failure on a part: note it and go on
+            log.warning("unreadable MIME part skipped: %s: %s", type(err).__name__, err)
+            self.defects.add(f"UnreadablePart:{type(err).__name__}")
+
+    def _walk(self, part: EmailMessage, depth: int = 0) -> None:
         self.defects.update(type(d).__name__ for d in part.defects)
         if depth + self.depth > self.limits.max_depth:
             self.defects.add("NestingTooDeep")
@@ -264,6 +286,22 @@ class _Walker:
         entity = email.message_from_bytes(bound_headers(inner, self.limits), policy=email.policy.compat32)
         self.walk(entity, depth + 1)
 
+    def _without_boundary(self, part: EmailMessage, ctype: str, depth: int) -> bool:
+        """A multipart whose boundary parameter is missing (or wrong): its body's first delimiter
+        line says what the boundary is, so the parts are read with it rather than lost."""
+        payload = part.get_payload()
+        found = _DELIMITER.search(payload) if isinstance(payload, str) else None
+        if found is None:
+            return False
+        boundary = found.group(1).removesuffix("--")
+        head = f'Content-Type: {ctype}; boundary="{boundary}"\r\n\r\n'
+        again = email.message_from_string(head + payload, policy=email.policy.compat32)
+        if not again.is_multipart():
+            return False
+        self.defects.add("BoundaryGuessed")
+        self.walk(again, depth + 1)
+        return True
+
     def _leaf(self, part: EmailMessage, ctype: str, depth: int = 0) -> None:
         name = _part_filename(part, self.limits.max_header_bytes)
         disposition = (part.get_content_disposition() or "").lower()
@@ -274,6 +312,8 @@ class _Walker:
             return
         if name is None and ctype in ("text/plain", "text/html") and disposition != "attachment":
             (self.text if ctype == "text/plain" else self.html).append(_decode_text_part(part))
+            return
+        if ctype.startswith("multipart/") and depth < self.limits.max_depth and self._without_boundary(part, ctype, depth):
             return
         if ctype.startswith("multipart/") or ctype in ("message/delivery-status", "text/rfc822-headers"):
             return
@@ -311,6 +351,18 @@ def _headers(msg: EmailMessage) -> dict[str, str]:
     return found
 
 
+def _recipients(msg: EmailMessage, cap: int) -> list[str]:
+    """To and Cc addresses; a field the old address parser cannot read (it recurses once per nested
+    comment or group, so thousands of them exhaust the stack) gives none, the others still count."""
+    found: list[str] = []
+    for value in (msg.get_all("to", []) + msg.get_all("cc", []))[:50]:
+        try:
+            found.extend(a.lower() for _, a in email.utils.getaddresses([_unmangle(str(value)[:cap])]) if a)
+        except (RecursionError, ValueError, IndexError, TypeError):
+            continue
+    return found
+
+
 def _date(msg: EmailMessage) -> datetime | None:
     try:
         return email.utils.parsedate_to_datetime(str(msg.get("date", "")))
@@ -334,8 +386,7 @@ def parse_email(msg: EmailMessage, limits: MessageLimits | None = None, depth: i
         message_id=(_message_ids(_field(msg, "message-id", cap)) or [""])[0],
         subject=decode_header_text(msg.get("subject"), cap, _hint(msg)),
         sender=sender, sender_name=name,
-        recipients=[a.lower() for _, a in email.utils.getaddresses(
-            [_unmangle(str(v)[:cap]) for v in (msg.get_all("to", []) + msg.get_all("cc", []))[:50]]) if a],
+        recipients=_recipients(msg, cap),
         date_header=_date(msg),
         in_reply_to=_message_ids(headers.get("in-reply-to", "")),
         references=_message_ids(headers.get("references", "")),
@@ -371,5 +422,15 @@ def parse_message(data: bytes, limits: MessageLimits | None = None) -> InboundMe
     limits = limits or MessageLimits()
     if len(data) > limits.max_message_bytes:  # refused for its size: its body is never parsed
         return parse_email(parse_header_block(data, limits), limits).model_copy(update={"size": len(data)})
-    tree = email.message_from_bytes(bound_headers(data, limits), policy=email.policy.compat32)
-    return parse_email(tree, limits).model_copy(update={"size": len(data)})
+    try:
+        tree = email.message_from_bytes(bound_headers(data, limits), policy=email.policy.compat32)
+        parsed = parse_email(tree, limits)
+    except MemoryError:
+        raise
+    except Exception as err:  # noqa: BLE001 - e.g. RecursionError on nesting thousands deep
+        # The body cannot be read at all: the header block alone still gives the mail its outcome
+        # now (a reading problem), rather than failing until the worker quarantines it.
+        log.warning("mail body unreadable, headers only: %s: %s", type(err).__name__, err)
+        parsed = parse_email(parse_header_block(data, limits), limits)
+        parsed = parsed.model_copy(update={"defects": sorted({*parsed.defects, UNREADABLE_BODY})})
+    return parsed.model_copy(update={"size": len(data)})
