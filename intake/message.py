@@ -307,6 +307,9 @@ class _Walker:
         disposition = (part.get_content_disposition() or "").lower()
         if is_signature(ctype, name):
             return  # a detached S/MIME signature (.p7s): neither a document nor evidence
+        if ctype == TOO_DEEP:
+            self.defects.add("NestingTooDeep")
+            return
         if is_smime(ctype, name):
             self._smime(part, depth)
             return
@@ -417,17 +420,51 @@ def parse_headers(data: bytes, limits: MessageLimits | None = None) -> tuple[str
             _sender(head)[1], decode_header_text(head.get("subject"), cap, _hint(head)))
 
 
+def _parse_tree(data: bytes, limits: MessageLimits) -> InboundMessage:
+    tree = email.message_from_bytes(data, policy=email.policy.compat32)
+    return parse_email(tree, limits)
+
+
+_KEEP_CONTAINERS = 64  # multipart and message/* parts kept as containers when a tree is too deep
+_CONTAINER = re.compile(rb"^content-type:[ \t]*(?=(?:multipart|message)/)", re.I | re.M)
+TOO_DEEP = "application/x-dhtt-too-deep"  # what a container past the kept ones is turned into
+
+
+def _flatten_deep(data: bytes) -> bytes:
+    """The mail with every container header past the first `_KEEP_CONTAINERS` turned into an opaque
+    leaf type (its old type kept as a parameter), in one linear pass: the outer parts, which come
+    first, stay readable."""
+    seen = 0
+
+    def rewrite(match: re.Match[bytes]) -> bytes:
+        nonlocal seen
+        seen += 1
+        return match.group(0) if seen <= _KEEP_CONTAINERS else f"Content-Type: {TOO_DEEP}; was=".encode()
+
+    return _CONTAINER.sub(rewrite, data)
+
+
 def parse_message(data: bytes, limits: MessageLimits | None = None) -> InboundMessage:
     """Parse raw RFC 5322 bytes within `limits`; never raises on malformed MIME (defects are recorded)."""
     limits = limits or MessageLimits()
     if len(data) > limits.max_message_bytes:  # refused for its size: its body is never parsed
         return parse_email(parse_header_block(data, limits), limits).model_copy(update={"size": len(data)})
+    bounded = bound_headers(data, limits)
     try:
-        tree = email.message_from_bytes(bound_headers(data, limits), policy=email.policy.compat32)
-        parsed = parse_email(tree, limits)
+        return _parse_tree(bounded, limits).model_copy(update={"size": len(data)})
     except MemoryError:
         raise
-    except Exception as err:  # noqa: BLE001 - e.g. RecursionError on nesting thousands deep
+    except RecursionError:
+        # The stdlib parser recurses once per nesting level: a tree thousands deep (a forward of a
+        # forward of …) exhausts it. Past the first levels, containers are read as opaque leaves.
+        log.warning("MIME tree too deep for the parser: nested containers past %d flattened", _KEEP_CONTAINERS)
+        bounded = _flatten_deep(bounded)
+    try:
+        parsed = _parse_tree(bounded, limits)
+        parsed = parsed.model_copy(update={"defects": sorted({*parsed.defects, "NestingTooDeep"})})
+    except MemoryError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the last resort before the worker's retries
         # The body cannot be read at all: the header block alone still gives the mail its outcome
         # now (a reading problem), rather than failing until the worker quarantines it.
         log.warning("mail body unreadable, headers only: %s: %s", type(err).__name__, err)
