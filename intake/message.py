@@ -171,9 +171,12 @@ def _part_filename(part: EmailMessage, limit: int) -> str | None:
     for header in ("content-disposition", "content-type"):
         if part.get(header) is not None:
             holder[header] = _header_str(part.get(header))[:limit]
-    raw = holder.get_filename() or holder.get_param("name")
-    if isinstance(raw, tuple):  # an undecodable RFC 2231 value: (charset, lang, text)
-        raw = email.utils.collapse_rfc2231_value(raw)
+    raw = holder.get_param("filename", header="content-disposition") or holder.get_param("name")
+    if isinstance(raw, tuple):  # RFC 2231 (charset, lang, text): by the charset chain, not strictly
+        charset, _, text = raw
+        raw = decode_bytes(bytes(text, "raw-unicode-escape"), charset) if charset else text
+    if isinstance(raw, str):
+        raw = raw.strip()
     return decode_header_text(raw, limit) if raw else None
 
 

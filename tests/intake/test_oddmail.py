@@ -183,3 +183,15 @@ def test_broken_bytes_in_a_declared_charset_are_replaced_not_guessed() -> None:
     data = b"From: a <c3x@ninhbinh.edu.vn>\r\nMessage-ID: <c@x>\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n"
     text = parse_message(data + "中文".encode("gb2312") + b" \xff\r\n").text or ""
     assert "中文" in text and "\ufffd" in text
+
+
+def test_file_names_in_a_superset_charset() -> None:
+    """RFC 2231 and RFC 2047 names labelled gb2312 but written in GBK, as Chinese Outlook does."""
+    name = "报告喆"
+    quoted = "".join(f"%{b:02X}" for b in name.encode("gb18030"))
+    words = base64.b64encode(name.encode("gb18030")).decode()
+    data = _head('multipart/mixed; boundary="b"') + (
+        "\r\n--b\r\nContent-Type: application/octet-stream\r\n"
+        f"Content-Disposition: attachment; filename*=gb2312''{quoted}.docx\r\n\r\nxx\r\n--b\r\n"
+        f"Content-Type: application/pdf; name=\"=?gb2312?b?{words}?=.pdf\"\r\n\r\nyy\r\n--b--\r\n").encode()
+    assert [a.filename for a in parse_message(data).attachments] == [f"{name}.docx", f"{name}.pdf"]
