@@ -92,7 +92,11 @@ def _encoded_words(text: str) -> str:
 
 
 UNREADABLE_BODY = "UnreadableBody"  # a defect: the MIME tree could not be parsed, headers only
-SMIME_ENCRYPTED = "SmimeEncrypted"  # a defect: the mail (or a part of it) is S/MIME-encrypted
+SMIME_ENCRYPTED = "SmimeEncrypted"
+REPORT_PART = "ReportPart"  # a defect prefix: a receipt's, abuse report's or bounce's machine part
+_REPORT_PARTS = frozenset({"message/delivery-status", "message/disposition-notification",
+                           "message/feedback-report", "message/global-delivery-status",
+                           "message/global-disposition-notification"})  # a defect: the mail (or a part of it) is S/MIME-encrypted
 
 HEADER_LIMIT = 16 * 1024  # bytes of one header value kept for decoding, when no limit is given
 
@@ -162,8 +166,9 @@ def bound_headers(data: bytes, limits: MessageLimits) -> bytes:
 
 
 def _decode_text_part(part: EmailMessage) -> str:
-    payload = part.get_payload(decode=True) or b""
-    return unicodedata.normalize("NFC", decode_bytes(payload, part.get_content_charset()))
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    return unicodedata.normalize("NFC", decode_bytes(data, part.get_content_charset()))
 
 
 def _part_filename(part: EmailMessage, limit: int) -> str | None:
@@ -261,7 +266,9 @@ class _Walker:
             self.defects.add("NestingTooDeep")
             return
         ctype = part.get_content_type()
-        if ctype == "message/rfc822":
+        if ctype in _REPORT_PARTS:  # the machine-readable half of a report (the parser nests it as
+            self.defects.add(f"{REPORT_PART}:{ctype.partition('/')[2]}")  # a message): never a body
+        elif ctype == "message/rfc822":
             self._nested(part, depth)
         elif part.is_multipart():
             for child in part.get_payload() or []:
@@ -293,8 +300,7 @@ class _Walker:
         """A multipart whose boundary parameter is missing (or wrong): its body's first delimiter
         line says what the boundary is, so the parts are read with it rather than lost."""
         payload = part.get_payload()
-        found = _DELIMITER.search(payload) if isinstance(payload, str) else None
-        if found is None:
+        if not isinstance(payload, str) or (found := _DELIMITER.search(payload)) is None:
             return False
         boundary = found.group(1).removesuffix("--")
         head = f'Content-Type: {ctype}; boundary="{boundary}"\r\n\r\n'
@@ -321,7 +327,7 @@ class _Walker:
             return
         if ctype.startswith("multipart/") and depth < self.limits.max_depth and self._without_boundary(part, ctype, depth):
             return
-        if ctype.startswith("multipart/") or ctype in ("message/delivery-status", "text/rfc822-headers"):
+        if ctype.startswith("multipart/") or ctype == "text/rfc822-headers":
             return
         self.parts += 1
         if self.parts > self.limits.max_parts:

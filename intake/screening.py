@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
+from intake.message import REPORT_PART
 from intake.models import InboundMessage, Reason
 from parsers.models import ReasonCode
 from parsers.vntext import fold
@@ -55,9 +56,14 @@ def auto_reply(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
 _RECEIPT_PREFIXES = ("read", "not read", "da doc", "chua doc")
 
 
-def _report_type(msg: InboundMessage) -> str:
-    match = re.search(r"report-type\s*=\s*\"?([\w.-]+)", msg.headers.get("content-type", ""), re.I)
-    return match.group(1).lower() if match else ""
+def _report_type(msg: InboundMessage) -> str | None:
+    """The report's type: from a top-level multipart/report, or from its machine part found
+    inside another container (a receipt sent signed is multipart/signed outside); None: no report."""
+    if msg.content_type == "multipart/report":
+        match = re.search(r"report-type\s*=\s*\"?([\w.-]+)", msg.headers.get("content-type", ""), re.I)
+        return match.group(1).lower() if match else ""
+    inside = [d.partition(":")[2] for d in msg.defects if d.startswith(f"{REPORT_PART}:")]
+    return inside[0].removeprefix("global-") if inside else None
 
 
 def machine_report(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
@@ -65,11 +71,9 @@ def machine_report(msg: InboundMessage, settings: ScreenSettings) -> Reason | No
     8098) and abuse reports (feedback-report, RFC 5965) are machine-made, whoever sends them. SPEC
     has no code for them: a receipt is an automatic answer (`auto_reply`), a mail system's report on
     a delivered mail is closest to a delivery report (`bounce`)."""
-    if msg.content_type != "multipart/report":
-        return None
     kind = _report_type(msg)
-    if kind == "delivery-status":
-        return None  # `bounce` names it
+    if kind is None or (kind == "delivery-status" and msg.content_type == "multipart/report"):
+        return None  # not a report, or a plain bounce that `bounce` names
     code = ReasonCode.auto_reply if kind == "disposition-notification" else ReasonCode.bounce
     return Reason(code=code, detail=f"multipart/report; report-type={kind or '?'}")
 

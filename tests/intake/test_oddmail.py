@@ -195,3 +195,15 @@ def test_file_names_in_a_superset_charset() -> None:
         f"Content-Disposition: attachment; filename*=gb2312''{quoted}.docx\r\n\r\nxx\r\n--b\r\n"
         f"Content-Type: application/pdf; name=\"=?gb2312?b?{words}?=.pdf\"\r\n\r\nyy\r\n--b--\r\n").encode()
     assert [a.filename for a in parse_message(data).attachments] == [f"{name}.docx", f"{name}.pdf"]
+
+
+def test_signed_read_receipt_is_still_a_receipt() -> None:
+    """Outlook signing every mail wraps the receipt in multipart/signed: the report inside counts."""
+    report = _report("disposition-notification").partition(b"\r\n\r\n")
+    inner = b"Content-Type: multipart/report; report-type=disposition-notification; boundary=\"r\"\r\n\r\n" + report[2]
+    data = _head('multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="s"') + (
+        b"\r\n--s\r\n" + inner + b"\r\n--s\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQE=\r\n--s--\r\n")
+    msg = parse_message(data)
+    assert msg.attachments == []  # neither the signature nor the report's machine part is a file
+    assert [r.code for r in screen(msg, SETTINGS)] == [ReasonCode.auto_reply]
