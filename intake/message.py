@@ -24,7 +24,7 @@ from intake.authentication import MAX_HEADER
 from intake.charsets import decode_bytes
 from intake.filenames import clean_filename
 from intake.models import Attachment, InboundMessage
-from intake.smime import is_signature, is_smime, signed_content, smime_type
+from intake.smime import claims_signed, is_signature, is_smime, signed_content, smime_type
 from intake.spool import sha256_hex
 from parsers.tnef import expand_tnef, is_tnef
 
@@ -287,11 +287,13 @@ class _Walker:
     def _smime(self, part: EmailMessage, depth: int) -> None:
         """An opaque S/MIME part: a signed one is read as the entity it signs, one level down; an
         encrypted one (or one we cannot open) is marked, so the unit is told we cannot read it."""
-        data = part.get_payload(decode=True)
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         kind = smime_type(part)
-        inner = signed_content(data) if isinstance(data, bytes) and kind in ("", "signed-data") else None
-        if inner is None:
-            self.defects.add(SMIME_ENCRYPTED)
+        signed = kind == "signed-data" or (not kind and claims_signed(data))
+        inner = signed_content(data) if signed else None
+        if inner is None:  # a signed one we cannot open is damaged, not encrypted
+            self.defects.add(UNREADABLE_BODY if signed else SMIME_ENCRYPTED)
             return
         entity = email.message_from_bytes(bound_headers(inner, self.limits), policy=email.policy.compat32)
         self.walk(entity, depth + 1)

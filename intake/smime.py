@@ -80,6 +80,12 @@ def _octets(data: bytes, tag: int, start: int, end: int, depth: int) -> bytes:
     return b"".join(_octets(data, t, a, b, depth + 1) for t, a, b in _children(data, start, end, depth + 1))
 
 
+def claims_signed(data: bytes) -> bool:
+    """The signed-data OID opens the object (within its first bytes): a signed mail, whether or not
+    its content can then be reached."""
+    return _SIGNED_DATA in data[:32]
+
+
 def signed_content(data: bytes) -> bytes | None:
     """The encapsulated content of a CMS SignedData (the signed MIME entity); None when `data` is
     not one (enveloped, i.e. encrypted, or broken)."""

@@ -207,3 +207,32 @@ def test_signed_read_receipt_is_still_a_receipt() -> None:
     msg = parse_message(data)
     assert msg.attachments == []  # neither the signature nor the report's machine part is a file
     assert [r.code for r in screen(msg, SETTINGS)] == [ReasonCode.auto_reply]
+
+
+def _ber_signed(content: bytes) -> bytes:
+    """A SignedData in indefinite-length BER, its content in 1000-byte pieces of a constructed
+    OCTET STRING, the way streaming signers (OpenSSL's -stream, Thunderbird) write it."""
+    def length(n: int) -> bytes:
+        return bytes([n]) if n < 128 else bytes([0x82]) + n.to_bytes(2, "big")
+
+    pieces = b"".join(b"\x04" + length(len(c)) + c for c in (content[i:i + 1000] for i in range(0, len(content), 1000)))
+    data_oid = bytes.fromhex("06092a864886f70d010701")
+    encap = b"\x30\x80" + data_oid + b"\xa0\x80\x24\x80" + pieces + b"\0\0" + b"\0\0" + b"\0\0"
+    signed = b"\x30\x80\x02\x01\x01\x31\x00" + encap + b"\x31\x00" + b"\0\0"
+    return b"\x30\x80" + bytes.fromhex("06092a864886f70d010702") + b"\xa0\x80" + signed + b"\0\0" + b"\0\0"
+
+
+def test_streamed_ber_signed_mail_is_opened() -> None:
+    body = base64.encodebytes(_ber_signed(_inner() * 1)).replace(b"\n", b"\r\n")
+    data = _head("application/x-pkcs7-mime; name=smime.p7m") + b"Content-Transfer-Encoding: base64\r\n\r\n" + body
+    msg = parse_message(data)
+    assert "Nguyễn Thị Hoa" in (msg.text or "") and SMIME_ENCRYPTED not in msg.defects
+
+
+def test_truncated_signed_mail_is_unreadable_not_encrypted() -> None:
+    der = _ber_signed(_inner())[:-40]
+    data = (_head("application/pkcs7-mime; smime-type=signed-data") + b"Content-Transfer-Encoding: base64\r\n\r\n"
+            + base64.encodebytes(der).replace(b"\n", b"\r\n"))
+    msg = parse_message(data)
+    assert msg.attachments == [] and not msg.text
+    assert [r.code for r in analyse(msg).reasons] == [ReasonCode.unreadable_attachment]
