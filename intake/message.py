@@ -92,11 +92,11 @@ def _encoded_words(text: str) -> str:
 
 
 UNREADABLE_BODY = "UnreadableBody"  # a defect: the MIME tree could not be parsed, headers only
-SMIME_ENCRYPTED = "SmimeEncrypted"
+SMIME_ENCRYPTED = "SmimeEncrypted"  # a defect: the mail (or a part of it) is S/MIME-encrypted
 REPORT_PART = "ReportPart"  # a defect prefix: a receipt's, abuse report's or bounce's machine part
 _REPORT_PARTS = frozenset({"message/delivery-status", "message/disposition-notification",
                            "message/feedback-report", "message/global-delivery-status",
-                           "message/global-disposition-notification"})  # a defect: the mail (or a part of it) is S/MIME-encrypted
+                           "message/global-disposition-notification"})
 
 HEADER_LIMIT = 16 * 1024  # bytes of one header value kept for decoding, when no limit is given
 
@@ -327,14 +327,15 @@ class _Walker:
         if name is None and ctype in ("text/plain", "text/html") and disposition != "attachment":
             (self.text if ctype == "text/plain" else self.html).append(_decode_text_part(part))
             return
-        if ctype.startswith("multipart/") and depth < self.limits.max_depth and self._without_boundary(part, ctype, depth):
-            return
+        if ctype.startswith("multipart/") and self._without_boundary(part, ctype, depth):
+            return  # `walk` bounds the depth of any guess within a guess
         if ctype.startswith("multipart/") or ctype == "text/rfc822-headers":
             return
         self.parts += 1
         if self.parts > self.limits.max_parts:
             return  # counted, never decoded nor kept: the mail is refused for its number of files
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         # winmail.dat (Outlook's TNEF): the files inside stand for it, as if attached directly.
         inside = expand_tnef(data) if isinstance(data, bytes) and is_tnef(ctype, name, data) else None
         if inside:

@@ -56,7 +56,8 @@ def test_clear_signed_mail_is_read_without_its_signature(signer) -> None:  # typ
     cert, key = signer
     signed = pkcs7.PKCS7SignatureBuilder().set_data(_inner()).add_signer(cert, key, hashes.SHA256()).sign(
         serialization.Encoding.SMIME, [pkcs7.PKCS7Options.DetachedSignature])
-    data = _head("text/plain").replace(b"Content-Type: text/plain\r\n", b"") + signed.replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n")
+    crlf = signed.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    data = _head("text/plain").replace(b"Content-Type: text/plain\r\n", b"") + crlf
     msg = parse_message(data)
     assert "Nguyễn Thị Hoa" in (msg.text or "")
     assert [a.filename for a in msg.attachments] == ["giaykhen.jpg"]
