@@ -95,3 +95,14 @@ def test_duplicate_is_same_message_id_and_same_sender(tmp_path, smtp_sink) -> No
     assert other.outcome == "accepted" and "duplicate_message" not in other.reasons
     assert other.unit_code == "THPT-DTH"
     assert len(_replies_to(smtp_sink, "<same@ninhbinh.edu.vn>")) == 2  # one per sender, none for the copy
+
+
+def test_subject_is_the_same_text_in_the_log_and_the_reply(tmp_path, smtp_sink) -> None:  # type: ignore[no-untyped-def]
+    """A subject labelled gb2312 but written in GBK (喆 is not in GB 2312) reads the same everywhere."""
+    text = "Phiếu đề xuất 喆"
+    words = " ".join(f"=?gb2312?b?{base64.b64encode(w.encode('gb18030')).decode()}?=" for w in text.split()[-1:])
+    data = _with_message_id(restamp(_mail(6), subject=f"Phiếu đề xuất {words}"), "<subj@ninhbinh.edu.vn>")
+    message = _feed(_worker(tmp_path, smtp_sink), data)
+    assert message.subject == text
+    (reply,) = _replies_to(smtp_sink, "<subj@ninhbinh.edu.vn>")
+    assert text in str(reply["Subject"])
