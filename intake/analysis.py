@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from intake import wording
 from intake.budget import Overrun, time_budget
-from intake.message import MessageLimits
+from intake.message import SMIME_ENCRYPTED, UNREADABLE_BODY, MessageLimits
 from intake.models import Attachment, Evidence, InboundMessage, Reason
 from parsers.archives import ArchiveLimits, is_archive, list_archive
 from parsers.body import parse_body
@@ -18,6 +18,10 @@ from parsers.models import DocumentInput, NominationDraft, ParsedDocument, Reaso
 from parsers.pdf_signature import SignatureCheck, check_signatures
 from parsers.registry import parse_document
 from parsers.vntext import find_links
+
+
+SMIME_DETAIL = "S/MIME encrypted mail: content unreadable without the recipient's key"
+MIME_DETAIL = "mail structure unreadable: MIME tree damaged or nested too deep"
 
 
 class AnalysisLimits(BaseModel):
@@ -151,6 +155,10 @@ def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analys
     """Read every attachment and the body of one mail (not its forwarded parts)."""
     limits = limits or AnalysisLimits()
     result = Analysis()
+    if SMIME_ENCRYPTED in msg.defects:  # the mail itself is encrypted to a key we do not hold
+        result.reasons.append(Reason(code=ReasonCode.encrypted_attachment, detail=SMIME_DETAIL))
+    if UNREADABLE_BODY in msg.defects:  # only the header block could be read
+        result.reasons.append(Reason(code=ReasonCode.unreadable_attachment, detail=MIME_DETAIL))
     for att in msg.attachments:
         _attachment(att, limits, result)
         _signatures(att, limits, result)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
+from intake.message import REPORT_PART
 from intake.models import InboundMessage, Reason
 from parsers.models import ReasonCode
+from parsers.vntext import fold
 
 _ROBOT_LOCALPARTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
 
@@ -49,6 +52,43 @@ def auto_reply(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
     return None
 
 
+# Subject prefixes of read receipts (Outlook writes them in the reader's language), folded.
+_RECEIPT_PREFIXES = ("read", "not read", "da doc", "chua doc")
+
+
+def _report_type(msg: InboundMessage) -> str | None:
+    """The report's type: from a top-level multipart/report, or from its machine part found
+    inside another container (a receipt sent signed is multipart/signed outside); None: no report."""
+    if msg.content_type == "multipart/report":
+        match = re.search(r"report-type\s*=\s*\"?([\w.-]+)", msg.headers.get("content-type", ""), re.I)
+        return match.group(1).lower() if match else ""
+    inside = [d.partition(":")[2] for d in msg.defects if d.startswith(f"{REPORT_PART}:")]
+    return inside[0].removeprefix("global-") if inside else None
+
+
+def machine_report(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
+    """Any multipart/report but a bounce (RFC 6522): read receipts (disposition-notification, RFC
+    8098) and abuse reports (feedback-report, RFC 5965) are machine-made, whoever sends them. SPEC
+    has no code for them: a receipt is an automatic answer (`auto_reply`), a mail system's report on
+    a delivered mail is closest to a delivery report (`bounce`)."""
+    kind = _report_type(msg)
+    if kind is None or (kind == "delivery-status" and msg.content_type == "multipart/report"):
+        return None  # not a report, or a plain bounce that `bounce` names
+    code = ReasonCode.auto_reply if kind == "disposition-notification" else ReasonCode.bounce
+    return Reason(code=code, detail=f"multipart/report; report-type={kind or '?'}")
+
+
+def read_receipt(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
+    """Outlook's receipts sent as a plain mail: "Read: …" / "Đã đọc: …" with no file in it, or
+    marked by Exchange's Content-Class. A person's reply with a nomination carries files or says more."""
+    if "mdn" in msg.headers.get("content-class", "").lower():
+        return Reason(code=ReasonCode.auto_reply, detail="read receipt (Content-Class: MDN)")
+    head = fold(msg.subject.partition(":")[0]) if ":" in msg.subject else ""
+    if head in _RECEIPT_PREFIXES and not msg.attachments and not msg.forwarded and len(msg.text or "") < 2000:
+        return Reason(code=ReasonCode.auto_reply, detail=f"read receipt: {msg.subject[:80]}")
+    return None
+
+
 def mailing_list(msg: InboundMessage, settings: ScreenSettings) -> Reason | None:
     if "list-id" in msg.headers or "list-unsubscribe" in msg.headers:
         return Reason(code=ReasonCode.mailing_list, detail=msg.headers.get("list-id", "List-Unsubscribe"))
@@ -60,7 +100,7 @@ def mailing_list(msg: InboundMessage, settings: ScreenSettings) -> Reason | None
 
 # The order matters only for which reason is named first; any hit means "never answer".
 CHECKS: tuple[Callable[[InboundMessage, ScreenSettings], Reason | None], ...] = (
-    own_address, bounce, auto_reply, mailing_list,
+    own_address, bounce, machine_report, read_receipt, auto_reply, mailing_list,
 )
 
 

@@ -208,6 +208,13 @@ def deadline_text(quarter: str) -> str:
 
 # A reading problem's technical detail (English, for the logs) said for the unit, by what it means.
 _READING_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), t) for p, t in (
+    (r"S/MIME encrypted mail", (
+        "chính thư này đã được mã hóa bằng chứng thư số nên hệ thống không đọc được nội dung thư và các "
+        "tệp đính kèm. Đề nghị đơn vị gửi lại thư không mã hóa: khi soạn thư, tắt chức năng mã hóa thư "
+        "(vẫn có thể giữ chữ ký số của thư)")),
+    (r"mail structure unreadable", (
+        "cấu trúc của thư bị hỏng hoặc lồng nhiều lớp thư chuyển tiếp nên hệ thống không đọc được nội "
+        "dung. Đề nghị đơn vị soạn thư mới, đính kèm trực tiếp các tệp hồ sơ rồi gửi lại")),
     (r"password|encrypt", "tệp được đặt mật khẩu nên không mở được"),
     (r"old Word/OLE file named as \.docx", "tệp Word cũ (.doc) được đổi tên thành .docx"),
     (r"time|budget|too long|took", "tệp quá phức tạp, hệ thống không đọc xong trong thời gian cho phép"),
