@@ -231,19 +231,26 @@ def test_corpus_over_oauth2(oauth_account, oauth_sink, tmp_path, corpus_dir):  #
     from store.db import session
     from store.queries import export_messages
     from tests.integration.helpers import test_received
-    from tests.integration.test_corpus import SCORER, _expected
+    import shutil
+
+    from tests.integration.test_corpus import SCORER, _expected, _expected_files, _mails
 
     write_secret(oauth_account, tmp_path)
     token = oauth_account.token()
-    for path in sorted((corpus_dir / "emails").glob("*.eml")):
+    for path in _mails(corpus_dir):  # both parts, in order, into one store
         data = path.read_bytes()
         oauth_account.dovecot.append(oauth_account.mailbox, token, "INBOX", data, test_received(data))
     worker = make_worker(oauth_settings(oauth_account, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path))
-    assert worker.run_once() == len(list((corpus_dir / "emails").glob("*.eml")))
+    assert worker.run_once() == len(_mails(corpus_dir))
     with session(worker.engine) as db:
         export = export_messages(db, ZoneInfo("Asia/Ho_Chi_Minh"))
+    worker.close()
     (tmp_path / "export.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
-    scored = subprocess.run([sys.executable, str(SCORER), str(tmp_path / "export.json"), str(corpus_dir / "expected")],
+    expected = tmp_path / "expected"  # the scorer reads one folder: both parts' files, names unique
+    expected.mkdir()
+    for path in _expected_files(corpus_dir):
+        shutil.copy(path, expected / path.name)
+    scored = subprocess.run([sys.executable, str(SCORER), str(tmp_path / "export.json"), str(expected)],
                             capture_output=True, text=True)
     assert scored.returncode == 0, scored.stdout
     wanted = {case["message_id"] for case in _expected(corpus_dir) if case["reply"] != "none"}

@@ -74,4 +74,4 @@ def test_correct_a_field_is_recorded_with_who(admin_page: Page, site: WebSite, c
     expect(page.locator(".flash")).to_contain_text("Đã sửa «Giới tính»")
     expect(page.locator("article.nominee").first).to_contain_text("Nữ")
     expect(page.locator("table.events")).to_contain_text("Sửa thông tin gương điển hình")
-    expect(page.locator("table.events")).to_contain_text("actor: quantri")
+    expect(page.locator("table.events")).to_contain_text("người thực hiện: quantri")

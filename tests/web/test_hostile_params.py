@@ -105,7 +105,10 @@ def test_every_route_with_hostile_parameters_answers_without_a_server_error(
             for method in route.methods:
                 answer = (client.post(path, data={"csrf": token, "field": "x" * 100, "value": "\u202e"})
                           if method == "POST" else client.get(path + HOSTILE_QUERY))
-                assert answer.status_code < 500, (method, path[:80], answer.status_code)
+                # /healthz answers 503 on purpose while no worker has read the mailbox lately: a
+                # monitoring status, with its JSON, not a server error.
+                monitoring = path == "/healthz" and answer.json().get("status") in ("unknown", "stale", "degraded")
+                assert answer.status_code < 500 or monitoring, (method, path[:80], answer.status_code)
                 tried += 1
     assert tried > 50
 

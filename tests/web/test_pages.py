@@ -57,7 +57,7 @@ def test_one_mail_shows_exemplars_files_reply_history_and_downloads_eml(
     expect(page.locator("article.nominee").first).to_contain_text("Tóm tắt thành tích")
     expect(page.locator("article.reply")).to_contain_text("Thư xác nhận tiếp nhận")
     expect(page.locator("table.events")).to_contain_text("Ghi nhận thư vào hệ thống")
-    expect(page.locator("table.kv")).to_contain_text("message-id")
+    expect(page.locator("table.kv")).to_contain_text("Mã định danh thư")
     with page.expect_download() as info:
         page.click("text=Tải thư gốc (.eml)")
     saved = Path(info.value.path())
