@@ -42,9 +42,11 @@ def _worker(config: Path, name: str | None = None) -> Worker:
     return Worker(settings, engine_or_exit(settings), units_or_exit(settings), name=name or socket.gethostname())
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _logging(verbose: bool, service: bool = False) -> None:
+    """The log on stderr: the service logs each step (its journal is read by the IT staff); a one-off
+    command an operator types shows only warnings, unless -v asks for every step."""
+    level = logging.DEBUG if verbose else logging.INFO if service else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
@@ -54,7 +56,7 @@ def run(config: Path = CONFIG_OPTION,
         name: str = typer.Option(None, "--worker-name", help="Tên của tiến trình xử lý; mỗi tiến trình cần một tên riêng khi chạy song song."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
     """Chạy dịch vụ tiếp nhận hồ sơ: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
-    _logging(verbose)
+    _logging(verbose, service=not once)
     with _worker(config, name) as worker:  # closing it stops its reader processes
         if once:
             try:
