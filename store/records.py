@@ -184,13 +184,13 @@ def save_decision(db: Session, message: Message, decision: Decision, prefix: str
 
 
 def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: str, recipients: list[str],
-                subject: str, raw: bytes) -> Reply:
+                subject: str, raw: bytes, created_at: datetime | None = None) -> Reply:
     """Put a reply in the outbox unless one with this Message-ID is already there."""
     existing = db.exec(select(Reply).where(Reply.rfc_message_id == rfc_message_id)).first()
     if existing is not None:
         return existing
     reply = Reply(message_id=message_pk, rfc_message_id=rfc_message_id, kind=kind,
-                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=now())
+                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=created_at or now())
     db.add(reply)
     db.flush()
     return reply
