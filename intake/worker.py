@@ -121,7 +121,9 @@ class Worker:
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         for item in files:
             check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
-            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(),
+            # What reading made of the file; one it never opened (too large) stays "evidence".
+            role = analysis.roles.get(item.sha256, "evidence")
+            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(), role=role,
                                  signature=check.model_dump_json() if check else None))
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),

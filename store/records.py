@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from intake.models import Decision, InboundMessage, RawMessage
+from intake.models import Decision, RawMessage
 from parsers.models import ReasonCode
 from parsers.vntext import fold
 from store.models import Checkpoint, Counter, Event, Evidence, Message, Nominee, Reply, Submission
@@ -273,7 +273,3 @@ def not_moved(db: Session, folder: str, uidvalidity: int) -> list[Message]:
     return list(db.exec(select(Message).where(and_(
         Message.folder == folder, Message.uidvalidity == uidvalidity, Message.status == "decided",
         col(Message.moved).is_(False)))))
-
-
-def message_ids_of(inbound: InboundMessage) -> tuple[str, str, str]:
-    return inbound.message_id, inbound.sender, inbound.subject
