@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
@@ -16,6 +15,7 @@ from reports import words
 from reports.context import ReportContext
 from reports.data import quarter_data
 from store.models import Message, Nominee, Reply, Submission
+from store.queries import stored_reasons
 from store.units import UnitDirectory
 
 MAX_LISTED = 50  # mails per section; the intake log (`dhtt log`) has the rest
@@ -99,7 +99,7 @@ def _naive(moment: datetime) -> datetime:
 
 def _reason_titles(raw: str) -> list[str]:
     titles = []
-    for item in json.loads(raw):
+    for item in stored_reasons(raw):
         try:
             title = wording.REASON_TITLE[ReasonCode(item["code"])]
         except ValueError:

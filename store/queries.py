@@ -13,6 +13,19 @@ from sqlmodel import Session, col, select
 from store.models import Evidence, Message, Nominee, Reply, Submission
 
 
+def stored_reasons(raw: str | None) -> list[dict[str, Any]]:
+    """A message's reasons as records.save_decision wrote them (code, detail, where); [] before a decision.
+
+    Kept as dicts, not Reason models: a row may hold a code this version no longer knows."""
+    reasons: list[dict[str, Any]] = json.loads(raw or "[]")
+    return reasons
+
+
+def reason_codes(raw: str | None) -> list[str]:
+    """The codes of a message's stored reasons, in the decision's order."""
+    return [r["code"] for r in stored_reasons(raw)]
+
+
 def _local(moment: datetime, tz: ZoneInfo) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
     return aware.astimezone(tz).isoformat(timespec="seconds")
@@ -48,7 +61,7 @@ def export_messages(db: Session, tz: ZoneInfo) -> list[dict[str, Any]]:
     return [{
         "message_id": m.message_id, "received_at": _local(m.received_at, tz), "sender": m.sender,
         "reference": refs.get(m.submission_id or -1), "outcome": m.outcome or "received",
-        "reasons": sorted({r["code"] for r in json.loads(m.reasons)}),
+        "reasons": sorted(set(reason_codes(m.reasons))),
         "unit_code": m.unit_code, "quarter": m.quarter, "late": m.late, "reply": m.reply_kind,
         "nominees": nominees.get(m.id or 0, []) if m.outcome in ("accepted", "needs_review") else [],
     } for m in messages]

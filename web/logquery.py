@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from parsers.vntext import fold
 from store.models import Message, Nominee, Reply, Submission
+from store.queries import reason_codes
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def log_page(db: Session, flt: LogFilter, size: int, after: str = "", before: st
                              .order_by(col(Reply.id))):
             replies[reply.message_id] = reply
     rows = [LogRow(m, refs.get(m.submission_id), replies.get(m.id),
-                   [r["code"] for r in json.loads(m.reasons or "[]")]) for m in messages]
+                   reason_codes(m.reasons)) for m in messages]
     at_start = newer_than is None and older_than is None
     newer = None if at_start or (newer_than and not more) or not rows else encode_cursor(rows[0].message)
     older = encode_cursor(rows[-1].message) if rows and (more or newer_than) else None
