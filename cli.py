@@ -116,7 +116,7 @@ def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộ
 
 
 def _reasons_text(raw: str) -> str:
-    return views.reasons_text([r["code"] for r in json.loads(raw)])
+    return views.reasons_text(queries.reason_codes(raw))
 
 
 @app.command()
@@ -158,7 +158,7 @@ def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
     status = {"kind": reply.kind, "status": reply.status} if reply else None
     return {"id": m.id, "received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
             "sender": m.sender, "unit_code": m.unit_code, "outcome": m.outcome or "received",
-            "reasons": [r["code"] for r in json.loads(m.reasons)], "reply": status, "reference": ref,
+            "reasons": queries.reason_codes(m.reasons), "reply": status, "reference": ref,
             "subject": m.subject}
 
 

@@ -60,7 +60,7 @@ class Analysis(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     reasons: list[Reason] = Field(default_factory=list)
     quarter: str | None = None
-    roles: dict[str, str] = Field(default_factory=dict)  # attachment sha256 → document|evidence|archive
+    roles: dict[str, str] = Field(default_factory=dict)  # attachment sha256 → document|evidence|archive|unreadable
     bomb: Reason | None = None
     scanned: list[str] = Field(default_factory=list)  # PDFs without a text layer (kept as evidence)
     signatures: dict[str, SignatureCheck] = Field(default_factory=dict)  # PDF sha256 → its signatures

@@ -7,34 +7,27 @@ import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from intake import signin
 from intake.doctor import CheckFailed, Step
 from intake.doctor_advice import (PORTS, cause_detail, detect_provider, no_password_advice, send_refused_advice,
                                   signin_advice)
 from intake.doctor_net import (CONNECT_TIMEOUT, PASSWORD_MECHANISMS, RawProbe, certificate_detail, decoded,
                                protocol_steps, tls_context)
-from intake.replies import TEMPLATES, OutgoingReply, ReplySettings, message_id
+from intake.outgoing import OutgoingMail, ReplySettings, message_id, render
 from intake.wording import moment_text
 from settings import Settings
-
-
-_TEMPLATES = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                         trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
 
 
 def build_test_mail(settings: Settings, address: str, now: datetime) -> bytes:
     """The Vietnamese test mail of `--send-test`, through the same envelope writer as every reply."""
     smtp = settings.smtp
-    replies = ReplySettings(sender=smtp.sender, sender_name=smtp.sender_name,
-                            message_id_domain=settings.intake.message_id_domain)
+    replies = ReplySettings.of(settings)
     context = {"office": smtp.sender_name, "addressee": "Cán bộ kỹ thuật", "contact": "",
                "moment": moment_text(now), "mailbox": smtp.sender, "server": smtp.host}
-    text, html = (_TEMPLATES.get_template(f"doctor_test.{ext}").render(context) for ext in ("txt", "html"))
-    # "alert_" kinds are marked Auto-Submitted: auto-generated, which a test mail is.
-    mail = OutgoingReply(message_id=message_id("alert_test", f"{now:%Y%m%d%H%M%S%f}", replies), kind="alert_test",
-                         to=[address], subject="[DHTT] Thư thử của hệ thống tiếp nhận hồ sơ", text=text, html=html)
+    text, html = render("doctor_test", **context)
+    # Not an answer to anyone's mail, so it is marked Auto-Submitted: auto-generated.
+    mail = OutgoingMail(message_id=message_id("alert_test", f"{now:%Y%m%d%H%M%S%f}", replies), kind="alert_test",
+                        to=[address], subject="[DHTT] Thư thử của hệ thống tiếp nhận hồ sơ", text=text, html=html)
     return mail.to_bytes(replies, now)
 
 

@@ -21,10 +21,6 @@ class ReplyRefused(IntakeError):
     """The SMTP relay refused a reply for good (e.g. every recipient rejected)."""
 
 
-class ImportFailed(IntakeError):
-    """A file given to `dhtt import` could not be read."""
-
-
 class SignInFailed(MailboxLoginFailed):
     """IMAP or SMTP sign-in failed, or no access token could be had; `cause` says what to fix.
 

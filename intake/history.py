@@ -11,6 +11,7 @@ from intake.analysis import Analysis
 from intake.models import InboundMessage
 from intake.pipeline import PriorMessage, PriorNominee, PriorSubmission, subject_references
 from store.models import Message, Nominee, Reply, Submission
+from store.queries import submission_by_reference
 
 
 class StoreHistory:
@@ -37,7 +38,7 @@ class StoreHistory:
 
     def _submission_for(self, msg: InboundMessage) -> Submission | None:
         for reference in subject_references(msg.subject):
-            sub = self.db.exec(select(Submission).where(Submission.reference == reference)).first()
+            sub = submission_by_reference(self.db, reference)
             if sub is not None:
                 return sub
         ids = msg.in_reply_to + list(reversed(msg.references))

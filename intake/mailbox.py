@@ -134,9 +134,6 @@ class Mailbox:
         found = self._guard(self.client.search, ["UID", f"{last_uid + 1}:*"])
         return sorted(uid for uid in found if uid > last_uid)
 
-    def all_uids(self) -> list[int]:
-        return sorted(self._guard(self.client.search, ["ALL"]))
-
     def fetch(self, uids: list[int]) -> Iterator[RawMessage]:
         """The messages' bytes and INTERNALDATE, in batches, without setting \\Seen."""
         step = self.settings.fetch_batch

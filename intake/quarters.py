@@ -39,8 +39,3 @@ def window_opens(quarter: str, tz: ZoneInfo) -> datetime:
 def is_late(received_at: datetime, quarter: str, tz: ZoneInfo) -> bool:
     """True when the server received the mail after the quarter's window closed."""
     return received_at > deadline(quarter, tz)
-
-
-def quarter_label(quarter: str) -> str:
-    """'2024Q2', the form used inside reference numbers."""
-    return quarter.replace("-", "")

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from intake.errors import MailboxLoginFailed, MailboxUnavailable, SignInFailed
+from intake.outgoing import queue
 from intake.replies import AlertKind, build_alert
 from intake.signin import token_source
 from intake.signin_text import cause_text
 from intake.worker import Worker
-from store import records
 from store.db import session
 from store.models import MailboxHealth
 
@@ -121,8 +121,7 @@ class HealthTracker:
             return
         key = f"{int(since.timestamp())}"
         alert = build_alert(kind, key=key, to=admins, since=since, detail=detail, settings=self.worker.replies)
-        records.queue_reply(db, None, alert.message_id, alert.kind, alert.to, alert.subject,
-                            alert.to_bytes(self.worker.replies, datetime.now(UTC)))
+        queue(db, alert, self.worker.replies, datetime.now(UTC))
 
 
 def _aware(moment: datetime) -> datetime:

@@ -54,6 +54,3 @@ class Spool:
         # Attachments are cut from the raw message, which is already durable: after a power loss
         # they can be cut again, so they skip the two fsyncs that the raw bytes must pay.
         return self.put("files", data, durable=False)
-
-    def read(self, path: str | Path) -> bytes:
-        return Path(path).read_bytes()

@@ -20,7 +20,8 @@ from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason,
 from intake.outbox import SmtpClient, flush_outbox
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader, StoredFile
-from intake.replies import FileAttachment, ReplySettings, build_reply
+from intake.outgoing import DOCX, MailFile, ReplySettings, queue
+from intake.replies import build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
 from parsers.models import ReasonCode
@@ -53,10 +54,9 @@ class Worker:
             max_replies_per_hour=intake.max_replies_per_hour, max_message_bytes=intake.max_message_bytes,
             max_attachments=intake.max_attachments, max_replies_per_day=intake.max_replies_per_day,
             authserv_ids=intake.authserv_id, limits=_limits(settings))
-        self.replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
-                                     message_id_domain=intake.message_id_domain)
+        self.replies = ReplySettings.of(settings)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env), signin=settings)
-        self._template_file: FileAttachment | None = None
+        self._template_file: MailFile | None = None
         self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb,
                              self.spool.root)
 
@@ -121,7 +121,9 @@ class Worker:
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         for item in files:
             check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
-            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(),
+            # What reading made of the file; one it never opened (too large) stays "evidence".
+            role = analysis.roles.get(item.sha256, "evidence")
+            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(), role=role,
                                  signature=check.model_dump_json() if check else None))
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
@@ -129,19 +131,18 @@ class Worker:
         if reply is not None:
             if decision.reply == ReplyKind.rejection:
                 reply.attachments.append(self._template())
-            raw = reply.to_bytes(self.replies, datetime.now(UTC))
-            records.queue_reply(db, message.id, reply.message_id, reply.kind, reply.to, reply.subject, raw)
+            queue(db, reply, self.replies, datetime.now(UTC), message_pk=message.id)
         db.commit()
         log.info("message %s: %s %s", message.id, decision.outcome.value, [r.code.value for r in decision.reasons])
 
-    def _template(self) -> FileAttachment:
+    def _template(self) -> MailFile:
         """The nomination template, sent with every rejection so the unit can fill it in."""
         if self._template_file is None:
             from reports.template_docx import FILENAME, template_bytes
 
-            self._template_file = FileAttachment(
+            self._template_file = MailFile(
                 filename=FILENAME, data=template_bytes(self.settings.reports, self.settings.smtp.sender),
-                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                content_type=DOCX)
         return self._template_file
 
     def _unit_name(self, decision: Decision) -> str | None:

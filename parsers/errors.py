@@ -28,10 +28,6 @@ class UnsupportedDocument(ParseError):
     code = ReasonCode.unsupported_attachment
 
 
-class DocumentTooLarge(ParseError):
-    code = ReasonCode.attachment_too_large
-
-
 class ArchiveBomb(ParseError):
     code = ReasonCode.archive_bomb
 

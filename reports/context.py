@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from intake.quota import QuotaRules
-from intake.replies import ReplySettings
+from intake.outgoing import ReplySettings
 from reports.config import ReportSettings
 from settings import Settings
 
@@ -25,7 +25,5 @@ class ReportContext:
 def report_context(settings: Settings, reports: ReportSettings | None = None) -> ReportContext:
     """The context for these settings; [reports] is read from Settings once it carries that section."""
     reports = reports or getattr(settings, "reports", None) or ReportSettings()
-    replies = ReplySettings(sender=settings.smtp.sender, sender_name=settings.smtp.sender_name,
-                            message_id_domain=settings.intake.message_id_domain)
-    return ReportContext(reports=reports, replies=replies, timezone=ZoneInfo(settings.intake.timezone),
+    return ReportContext(reports=reports, replies=ReplySettings.of(settings), timezone=ZoneInfo(settings.intake.timezone),
                          staff=list(settings.intake.staff), report_dir=settings.path(reports.report_dir))

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from intake.quota import QuotaRules, QuotaStatus, quota_status
 from parsers.pdf_signature import SignatureCheck
-from store.models import Attachment, Evidence, Message, Nominee, Submission
+from store.models import Attachment, Evidence, Message, Nominee
+from store.queries import references_of
 from store.units import UnitDirectory, UnitInfo, UnitKind
 
 # Outcomes that mean the unit wrote to us about the quarter, even if nothing was recorded.
@@ -106,8 +107,7 @@ def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> 
         col(Evidence.nominee_id).in_(ids)).group_by(Evidence.nominee_id)).all()) if ids else {}
     messages = {m.id: m for m in db.exec(select(Message).where(
         col(Message.id).in_({n.message_id for n in nominees})))} if ids else {}
-    refs = dict(db.exec(select(Submission.id, Submission.reference).where(
-        col(Submission.id).in_({n.submission_id for n in nominees if n.submission_id}))).all()) if ids else {}
+    refs = references_of(db, (n.submission_id for n in nominees))
     signed = signed_messages(db, {n.message_id for n in nominees})
     rows = []
     for n in nominees:

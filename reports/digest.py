@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
@@ -16,6 +15,7 @@ from reports import words
 from reports.context import ReportContext
 from reports.data import quarter_data
 from store.models import Message, Nominee, Reply, Submission
+from store.queries import references_of, stored_reasons
 from store.units import UnitDirectory
 
 MAX_LISTED = 50  # mails per section; the intake log (`dhtt log`) has the rest
@@ -99,7 +99,7 @@ def _naive(moment: datetime) -> datetime:
 
 def _reason_titles(raw: str) -> list[str]:
     titles = []
-    for item in json.loads(raw):
+    for item in stored_reasons(raw):
         try:
             title = wording.REASON_TITLE[ReasonCode(item["code"])]
         except ValueError:
@@ -116,8 +116,7 @@ def _lines(db: Session, messages: list[Message], units: UnitDirectory) -> list[M
     for n in db.exec(select(Nominee).where(col(Nominee.message_id).in_(ids)).order_by(Nominee.id)):
         names.setdefault(n.message_id, []).append(f"{n.name} ({words.category_text(n.category)}, "
                                                   f"{wording.level_text(n.school_level)})")
-    refs = dict(db.exec(select(Submission.id, Submission.reference).where(
-        col(Submission.id).in_([m.submission_id for m in messages if m.submission_id]))).all())
+    refs = references_of(db, (m.submission_id for m in messages))
     out = []
     for m in messages:
         unit = units.by_code(m.unit_code)

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from intake.outgoing import CHART_CID, MailFile, OutgoingMail, message_id, queue, render
+
 from reports.chart import progress_chart
 from reports.context import ReportContext
 from reports.digest import DigestData, build_digest
-from reports.mail import CHART_CID, StaffMail, queue
-from reports.render import render
 from store.db import session
 from store.units import UnitDirectory
 
@@ -20,14 +20,15 @@ def digest_key(now: datetime, ctx: ReportContext) -> str:
     return now.astimezone(ctx.timezone).strftime("%Y%m%d%H")
 
 
-def digest_mail(data: DigestData, ctx: ReportContext, key: str, with_chart: bool = True) -> StaffMail:
+def digest_mail(data: DigestData, ctx: ReportContext, key: str, with_chart: bool = True) -> OutgoingMail:
     chart = progress_chart(data) if with_chart else None
     text, html = render("digest", d=data, office=ctx.replies.sender_name, chart=CHART_CID if chart else None)
-    return StaffMail(kind="digest", key=key, to=list(ctx.staff), subject=data.subject, text=text, html=html,
-                     chart_png=chart)
+    inline = [MailFile(filename="bieu-do.png", content_type="image/png", data=chart, cid=CHART_CID)] if chart else []
+    return OutgoingMail(message_id=message_id("digest", key, ctx.replies), kind="digest", to=list(ctx.staff),
+                        subject=data.subject, text=text, html=html, inline=inline)
 
 
-def send_digest(engine: Engine, units: UnitDirectory, ctx: ReportContext, now: datetime) -> StaffMail | None:
+def send_digest(engine: Engine, units: UnitDirectory, ctx: ReportContext, now: datetime) -> OutgoingMail | None:
     """Queue the digest for staff (the outbox sends it); None when no staff address is configured."""
     if not ctx.staff:
         return None

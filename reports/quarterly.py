@@ -8,12 +8,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from intake import wording
+from intake.outgoing import DOCX, XLSX, MailFile, OutgoingMail, message_id, queue, render
 from reports.context import ReportContext
 from reports.data import QuarterData, quarter_data
-from reports.mail import DOCX, XLSX, FilePart, StaffMail, queue
 from reports.quarterly_docx import summary_line, write_quarterly_docx
 from reports.quarterly_xlsx import write_quarterly_xlsx
-from reports.render import render
 from store.db import session
 from store.units import UnitDirectory
 
@@ -34,14 +33,15 @@ def write_quarter_reports(data: QuarterData, ctx: ReportContext, out_dir: Path, 
             write_quarterly_xlsx(data, ctx.reports, out_dir / f"{stem}.xlsx"))
 
 
-def report_mail(data: QuarterData, ctx: ReportContext, paths: tuple[Path, Path]) -> StaffMail:
+def report_mail(data: QuarterData, ctx: ReportContext, paths: tuple[Path, Path]) -> OutgoingMail:
     quarter = wording.quarter_text(data.quarter)
     text, html = render("report", office=ctx.replies.sender_name, quarter=quarter, summary=summary_line(data),
                         files=[p.name for p in paths])
-    return StaffMail(kind="report", key=data.quarter, to=list(ctx.staff),
-                     subject=f"[DHTT] Danh sách gương điển hình tiên tiến {quarter}", text=text, html=html,
-                     files=[FilePart(paths[0].name, paths[0].read_bytes(), DOCX),
-                            FilePart(paths[1].name, paths[1].read_bytes(), XLSX)])
+    files = [MailFile(filename=path.name, data=path.read_bytes(), content_type=kind)
+             for path, kind in zip(paths, (DOCX, XLSX), strict=True)]
+    return OutgoingMail(message_id=message_id("report", data.quarter, ctx.replies), kind="report",
+                        to=list(ctx.staff), subject=f"[DHTT] Danh sách gương điển hình tiên tiến {quarter}",
+                        text=text, html=html, attachments=files)
 
 
 def report_quarter(engine: Engine, quarter: str, units: UnitDirectory, ctx: ReportContext, now: datetime,

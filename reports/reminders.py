@@ -9,13 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from intake import wording
+from intake.outgoing import DOCX, MailFile, OutgoingMail, already_queued, message_id, queue, render
 from intake.quarters import deadline, quarter_of
 from intake.quota import QuotaStatus
 from reports import words
 from reports.context import ReportContext
 from reports.data import quarter_data
-from reports.mail import DOCX, FilePart, StaffMail, already_queued, queue
-from reports.render import render
 from reports.template_docx import FILENAME, template_bytes
 from store.db import session
 from store.units import UnitDirectory, UnitInfo
@@ -42,11 +41,11 @@ def due_reminders(db: Session, now: datetime, units: UnitDirectory, ctx: ReportC
     data = quarter_data(db, quarter, units, ctx.rules)
     return [Reminder(unit=q.unit, quarter=quarter, status=q.status, heard=q.heard)
             for q in data.with_rule
-            if not q.status.complete and q.unit.emails and not already_queued(db, KIND, f"{q.unit.code}.{quarter}",
-                                                                               ctx.replies)]
+            if not q.status.complete and q.unit.emails
+            and not already_queued(db, message_id(KIND, f"{q.unit.code}.{quarter}", ctx.replies))]
 
 
-def reminder_mail(reminder: Reminder, ctx: ReportContext, template: bytes) -> StaffMail:
+def reminder_mail(reminder: Reminder, ctx: ReportContext, template: bytes) -> OutgoingMail:
     """The letter to one unit, with what is missing and the nomination template attached."""
     closing = deadline(reminder.quarter, ctx.timezone)
     lines = [{"level": words.quota_line_label(line.level), "required": line.required, "sent": line.sent,
@@ -58,12 +57,13 @@ def reminder_mail(reminder: Reminder, ctx: ReportContext, template: bytes) -> St
         missing=words.missing_text(reminder.status), template=FILENAME)
     subject = (f"[DHTT] Đề nghị gửi bổ sung gương điển hình tiên tiến {wording.quarter_text(reminder.quarter)}"
                f" - {reminder.unit.name}")
-    return StaffMail(kind=KIND, key=reminder.key, to=list(reminder.unit.emails), subject=subject, text=text,
-                     html=html, files=[FilePart(FILENAME, template, DOCX)])
+    return OutgoingMail(message_id=message_id(KIND, reminder.key, ctx.replies), kind=KIND,
+                        to=list(reminder.unit.emails), subject=subject, text=text, html=html,
+                        attachments=[MailFile(filename=FILENAME, data=template, content_type=DOCX)])
 
 
 def send_reminders(engine: Engine, units: UnitDirectory, ctx: ReportContext, now: datetime,
-                   dry_run: bool = False) -> list[StaffMail]:
+                   dry_run: bool = False) -> list[OutgoingMail]:
     """Queue a reminder for each unit due one (the outbox sends them); with dry_run, only build them."""
     template = template_bytes(ctx.reports, ctx.replies.sender)
     with session(engine) as db:

@@ -3,7 +3,3 @@
 
 class StoreError(Exception):
     """The database could not be used."""
-
-
-class UnknownReference(StoreError):
-    """No submission or message has this reference."""

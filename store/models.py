@@ -102,7 +102,7 @@ class Attachment(SQLModel, table=True):
     size: int = 0
     sha256: str = Field(max_length=64)
     path: str
-    role: str = Field(default="evidence", max_length=16)  # document | evidence | archive
+    role: str = Field(default="evidence", max_length=16)  # document | evidence | archive | unreadable
     # A signed PDF's signatures as checked (parsers.pdf_signature.SignatureCheck as JSON); None: not signed.
     signature: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 

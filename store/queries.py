@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from store.models import Evidence, Message, Nominee, Reply, Submission
+
+
+def stored_reasons(raw: str | None) -> list[dict[str, Any]]:
+    """A message's reasons as records.save_decision wrote them (code, detail, where); [] before a decision.
+
+    Kept as dicts, not Reason models: a row may hold a code this version no longer knows."""
+    reasons: list[dict[str, Any]] = json.loads(raw or "[]")
+    return reasons
+
+
+def reason_codes(raw: str | None) -> list[str]:
+    """The codes of a message's stored reasons, in the decision's order."""
+    return [r["code"] for r in stored_reasons(raw)]
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
@@ -35,20 +49,23 @@ def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str
     return found
 
 
-def _references(db: Session, ids: list[int | None]) -> dict[int, str]:
-    subs = db.exec(select(Submission).where(col(Submission.id).in_([i for i in ids if i]))).all()
-    return {s.id or 0: s.reference for s in subs}
+def references_of(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Submission id → its reference (DHTT-2024Q2-0042), for the ids given; ids that are None are skipped."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(db.exec(select(Submission.id, Submission.reference).where(col(Submission.id).in_(wanted))).all())
 
 
 def export_messages(db: Session, tz: ZoneInfo) -> list[dict[str, Any]]:
     """One object per received message, in receipt order (the fields of the corpus README)."""
     messages = db.exec(select(Message).order_by(Message.received_at, Message.id)).all()
     nominees = _nominees_by_message(db, [m.id or 0 for m in messages])
-    refs = _references(db, [m.submission_id for m in messages])
+    refs = references_of(db, [m.submission_id for m in messages])
     return [{
         "message_id": m.message_id, "received_at": _local(m.received_at, tz), "sender": m.sender,
         "reference": refs.get(m.submission_id or -1), "outcome": m.outcome or "received",
-        "reasons": sorted({r["code"] for r in json.loads(m.reasons)}),
+        "reasons": sorted(set(reason_codes(m.reasons))),
         "unit_code": m.unit_code, "quarter": m.quarter, "late": m.late, "reply": m.reply_kind,
         "nominees": nominees.get(m.id or 0, []) if m.outcome in ("accepted", "needs_review") else [],
     } for m in messages]
@@ -65,7 +82,7 @@ def log_rows(db: Session, outcome: str | None = None, unit: str | None = None,
     if quarter:
         query = query.where(Message.quarter == quarter)
     messages = db.exec(query).all()
-    refs = _references(db, [m.submission_id for m in messages])
+    refs = references_of(db, [m.submission_id for m in messages])
     replies = {r.message_id: r for r in db.exec(select(Reply).where(
         col(Reply.message_id).in_([m.id for m in messages])))}
     return [(m, refs.get(m.submission_id or -1), replies.get(m.id)) for m in messages]

@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from intake.models import Decision, InboundMessage, RawMessage
+from intake.models import Decision, RawMessage
 from parsers.models import ReasonCode
 from parsers.vntext import fold
 from store.models import Checkpoint, Counter, Event, Evidence, Message, Nominee, Reply, Submission
@@ -184,13 +184,13 @@ def save_decision(db: Session, message: Message, decision: Decision, prefix: str
 
 
 def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: str, recipients: list[str],
-                subject: str, raw: bytes) -> Reply:
+                subject: str, raw: bytes, created_at: datetime | None = None) -> Reply:
     """Put a reply in the outbox unless one with this Message-ID is already there."""
     existing = db.exec(select(Reply).where(Reply.rfc_message_id == rfc_message_id)).first()
     if existing is not None:
         return existing
     reply = Reply(message_id=message_pk, rfc_message_id=rfc_message_id, kind=kind,
-                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=now())
+                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=created_at or now())
     db.add(reply)
     db.flush()
     return reply
@@ -273,7 +273,3 @@ def not_moved(db: Session, folder: str, uidvalidity: int) -> list[Message]:
     return list(db.exec(select(Message).where(and_(
         Message.folder == folder, Message.uidvalidity == uidvalidity, Message.status == "decided",
         col(Message.moved).is_(False)))))
-
-
-def message_ids_of(inbound: InboundMessage) -> tuple[str, str, str]:
-    return inbound.message_id, inbound.sender, inbound.subject

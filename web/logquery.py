@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from parsers.vntext import fold
 from store.models import Message, Nominee, Reply, Submission
+from store.queries import reason_codes, references_of
 
 
 @dataclass(frozen=True)
@@ -125,15 +126,14 @@ def log_page(db: Session, flt: LogFilter, size: int, after: str = "", before: st
     older_than = decode_cursor(after) if after and not newer_than else None
     messages, more = _page(db, where, size, newer_than, older_than)
     total = db.exec(select(func.count()).select_from(Message).where(*where)).one()
-    refs = dict(db.exec(select(Submission.id, Submission.reference).where(
-        col(Submission.id).in_({m.submission_id for m in messages if m.submission_id}))).all()) if messages else {}
+    refs = references_of(db, (m.submission_id for m in messages))
     replies: dict[int | None, Reply] = {}
     if messages:
         for reply in db.exec(select(Reply).where(col(Reply.message_id).in_([m.id for m in messages]))
                              .order_by(col(Reply.id))):
             replies[reply.message_id] = reply
     rows = [LogRow(m, refs.get(m.submission_id), replies.get(m.id),
-                   [r["code"] for r in json.loads(m.reasons or "[]")]) for m in messages]
+                   reason_codes(m.reasons)) for m in messages]
     at_start = newer_than is None and older_than is None
     newer = None if at_start or (newer_than and not more) or not rows else encode_cursor(rows[0].message)
     older = encode_cursor(rows[-1].message) if rows and (more or newer_than) else None

@@ -15,6 +15,7 @@ from intake.message import MessageLimits, decode_header_text, parse_header_block
 from intake.models import InboundMessage
 from parsers.pdf_signature import Signature, SignatureCheck
 from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
+from store.queries import stored_reasons
 from web.rendering import FIELD_TEXT
 
 SHOWN_HEADERS = ("from", "to", "cc", "reply-to", "date", "subject", "message-id", "in-reply-to",
@@ -152,7 +153,7 @@ def mail_view(db: Session, message: Message) -> MailView:
     html = sanitise_html(inbound.html) if inbound and inbound.html else None
     return MailView(message=message, submission=submission, inbound=inbound, headers=headers, safe_html=html,
                     nominees=_nominees(db, message, attachments), attachments=attachments, replies=replies,
-                    events=events, thread=thread, reasons=json.loads(message.reasons or "[]"), read_error=error,
+                    events=events, thread=thread, reasons=stored_reasons(message.reasons), read_error=error,
                     signatures=_signatures(attachments))
 
 

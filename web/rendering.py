@@ -22,6 +22,8 @@ REPLY_KIND_TEXT = {"ack": "Thư xác nhận tiếp nhận", "rejection": "Thư t
                    "reminder": "Thư nhắc", "report": "Thư gửi báo cáo", "none": "Không trả lời"}
 REPLY_STATUS_TEXT = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "gửi không được"}
 ROLE_TEXT = {"admin": "Quản trị viên", "viewer": "Người xem"}
+FILE_ROLE_TEXT = {"document": "tài liệu hồ sơ", "evidence": "minh chứng", "archive": "tệp nén",
+                  "unreadable": "không đọc được"}
 EVENT_TEXT = {
     "recorded": "Ghi nhận thư vào hệ thống", "decided": "Phân loại thư", "failed": "Xử lý lỗi",
     "quarantined": "Cách ly thư", "moved": "Chuyển thư khỏi hộp thư đến", "reply_queued": "Đưa thư trả lời vào hàng đợi",
@@ -61,6 +63,7 @@ _env.filters.update(
     kind=lambda v: _enum_text(wording.KIND_TEXT, v), level=wording.level_text, size=wording.size_text,
     quarter=_quarter, reply_kind=lambda v: REPLY_KIND_TEXT.get(v, v), reply_status=lambda v: REPLY_STATUS_TEXT.get(v, v),
     role=lambda v: ROLE_TEXT.get(v, v), event=lambda v: EVENT_TEXT.get(v, v), field=lambda v: FIELD_TEXT.get(v, v),
+    file_role=lambda v: FILE_ROLE_TEXT.get(v, v),
     where=lambda v: visible_text(wording.where_text(v)),
     # File names and reason details from mails are shown without bidi overrides or invisible
     # characters, also for rows recorded before names were cleaned on the way in.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from intake.models import Decision, InboundMessage, Nomination, Outcome, Reason, ReplyKind
-from intake.replies import ReplySettings, build_reply
+from intake.outgoing import ReplySettings
+from intake.replies import build_reply
 from parsers.models import Category, Kind, ReasonCode, SchoolLevel
 
 SETTINGS = ReplySettings(sender="phongcntt.soninhbinh@moet.edu.vn", sender_name="Sở Giáo dục và Đào tạo Ninh Bình",

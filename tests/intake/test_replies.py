@@ -17,7 +17,8 @@ import pytest
 from intake import wording
 from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
 from intake.quota import QuotaLine, QuotaStatus
-from intake.replies import OutgoingReply, ReplySettings, build_alert, build_reply, clean_subject
+from intake.outgoing import OutgoingMail, ReplySettings
+from intake.replies import build_alert, build_reply, clean_subject
 from parsers.models import Category, Kind, ReasonCode, SchoolLevel
 
 SETTINGS = ReplySettings(sender="phongcntt.soninhbinh@moet.edu.vn",
@@ -60,14 +61,14 @@ def _rejection() -> Decision:
 
 
 def _reply(decision: Decision, reference: str | None = "DHTT-2024Q2-0042",
-           quota: QuotaStatus | None = KIM_SON_Q2) -> OutgoingReply:
+           quota: QuotaStatus | None = KIM_SON_Q2) -> OutgoingMail:
     reply = build_reply(decision, ORIGINAL, key="m42", reference=reference,
                         unit_name="Phòng Giáo dục và Đào tạo huyện Kim Sơn", quota=quota, settings=SETTINGS)
     assert reply is not None
     return reply
 
 
-def _parsed(reply: OutgoingReply) -> EmailMessage:
+def _parsed(reply: OutgoingMail) -> EmailMessage:
     message = email.message_from_bytes(reply.to_bytes(SETTINGS, DATE), policy=policy.default)
     assert isinstance(message, EmailMessage)
     return message
@@ -236,12 +237,12 @@ def test_alert_down_is_generated_for_administrators() -> None:
 
 
 def test_a_file_sent_with_a_reply_keeps_its_vietnamese_name() -> None:
-    from intake.replies import FileAttachment, OutgoingReply
+    from intake.outgoing import MailFile, OutgoingMail
 
-    reply = OutgoingReply(message_id="<rejection.1@x.local>", kind="rejection", to=["a@b.vn"], subject="Hồ sơ",
-                          text="Kính gửi", html="<p>Kính gửi</p>",
-                          attachments=[FileAttachment(filename="Mẫu phiếu.docx", content_type="application/zip",
-                                                      data=b"PK\x03\x04data")])
+    reply = OutgoingMail(message_id="<rejection.1@x.local>", kind="rejection", to=["a@b.vn"], subject="Hồ sơ",
+                         text="Kính gửi", html="<p>Kính gửi</p>",
+                         attachments=[MailFile(filename="Mẫu phiếu.docx", content_type="application/zip",
+                                               data=b"PK\x03\x04data")])
     parsed = email.message_from_bytes(reply.to_bytes(SETTINGS, datetime(2024, 6, 17, tzinfo=timezone.utc)),
                                       policy=email.policy.default)
     [part] = list(parsed.iter_attachments())

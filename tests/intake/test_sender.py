@@ -16,7 +16,8 @@ from intake.authentication import Verdict, authenticate, parse_auth_results, tru
 from intake.message import parse_message
 from intake.models import Decision, InboundMessage, Outcome, ReplyKind
 from intake.pipeline import PipelineSettings, decide
-from intake.replies import ReplySettings, build_reply
+from intake.outgoing import ReplySettings
+from intake.replies import build_reply
 from intake.screening import ScreenSettings
 from parsers.models import ReasonCode
 from store.units import load_units

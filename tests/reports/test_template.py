@@ -5,7 +5,7 @@ from __future__ import annotations
 from parsers.models import Category, DocumentInput, Kind, SchoolLevel
 from parsers.registry import parse_document
 from reports.config import ReportSettings
-from reports.mail import DOCX
+from intake.outgoing import DOCX
 from reports.template_docx import template_bytes
 
 MAILBOX = "phongcntt.soninhbinh@moet.edu.vn"

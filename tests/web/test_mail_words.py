@@ -26,3 +26,18 @@ def test_mail_page_names_headers_and_history_in_vietnamese(site: WebSite) -> Non
     shown = re.sub(r'title="[^"]*"|<[^>]*>', " ", page)  # what a person sees, not the markup's attributes
     assert not [m for m in CODES.finditer(shown)], [shown[max(m.start() - 60, 0):m.end() + 20]
                                                      for m in CODES.finditer(shown)]
+
+
+def test_mail_page_says_what_each_attached_file_was_read_as(site: WebSite) -> None:
+    """GIVEN a mail whose form was read WHEN its page is opened THEN the form is listed as the
+    nomination document, in words, not as one more piece of evidence."""
+    from store.models import Attachment
+
+    with session(site.worker.engine) as db:
+        form = db.exec(select(Attachment).where(Attachment.role == "document").order_by(Attachment.id)).first()
+        assert form is not None
+    client, _ = client_signed_in(site, "quantri")
+    page = client.get(f"/thu/{form.message_id}").text
+    files = page[page.index("Tệp đính kèm"):page.index("Nội dung thư")]
+    line = next(li for li in files.split("<li>") if form.filename in li)
+    assert "tài liệu hồ sơ" in line and "minh chứng" not in line
