@@ -95,7 +95,11 @@ def _detail(reason: Reason) -> str | None:
     if reason.code in wording.NAMED_DETAIL:
         return f"Gương điển hình: {reason.detail}"
     if reason.code == ReasonCode.attachment_too_large:
-        return f"Dung lượng tệp: {wording.size_text(reason.detail)}"
+        # A byte count (a file or the mail too big), or a sentence already written for the unit
+        # (too many files in one mail).
+        if reason.detail.isdigit():
+            return f"Dung lượng tệp: {wording.size_text(reason.detail)}"
+        return reason.detail
     if reason.code == ReasonCode.quota_short:
         levels = [wording.level_text(lv.strip()) for lv in reason.detail.split(",")]
         return "Cấp học còn thiếu: " + ", ".join(levels)

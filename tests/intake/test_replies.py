@@ -248,3 +248,15 @@ def test_a_file_sent_with_a_reply_keeps_its_vietnamese_name() -> None:
     [part] = list(parsed.iter_attachments())
     assert part.get_filename() == "Mẫu phiếu.docx" and part.get_content() == b"PK\x03\x04data"
     assert parsed.get_body(("plain",)).get_content().startswith("Kính gửi")
+
+
+def test_too_many_files_is_said_as_such_not_as_a_size() -> None:
+    from intake import wording
+
+    decision = _rejection().model_copy(update={"reasons": [
+        Reason(code=ReasonCode.attachment_too_large, detail=wording.too_many_files(120, 50))]})
+    text = _reply(decision, quota=None).text
+    assert "120 tệp đính kèm trong một thư, vượt quá giới hạn 50 tệp" in text and "Dung lượng tệp" not in text
+    sized = _rejection().model_copy(update={"reasons": [
+        Reason(code=ReasonCode.attachment_too_large, detail=str(30 * 1024 * 1024), where="video.mp4")]})
+    assert "Dung lượng tệp: 30,0 MB" in _reply(sized, quota=None).text
