@@ -25,7 +25,7 @@ from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, S
 from intake.signin_text import cause_text
 from intake.models import RawMessage
 from intake.received import receipt_time
-from intake.wording import OUTCOME_TEXT, REASON_TITLE
+from intake.wording import OUTCOME_TEXT
 from intake.worker import Worker
 from store import queries
 from store.db import session

@@ -4,8 +4,6 @@ mail page, and the note of the quarterly list."""
 from __future__ import annotations
 
 import random
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -13,7 +11,6 @@ from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from sqlmodel import col, select
 
 from intake.models import RawMessage
@@ -26,10 +23,8 @@ from store.models import Attachment, Message
 from tests.integration.helpers import make_settings, make_worker
 from tests.mailgen import nomination_mail
 from tests.parsers.signbuild import authority, plain_pdf, sign
-from tests.servers import SmtpSink, free_port
-from tests.web.conftest import PASSWORDS, WebSite, client_signed_in
-from web.app import create_app
-from web.context import WebContext, web_settings
+from tests.servers import SmtpSink
+from tests.web.conftest import PASSWORDS, WebSite, client_signed_in, served
 from web.users import add_user
 
 WHEN = datetime(2024, 6, 17, 2, 0, tzinfo=UTC)
@@ -66,20 +61,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSite]:
                             for i, ca in ((1, ours), (2, stranger))])
     with session(worker.engine) as db:
         add_user(db, "quantri", PASSWORDS["quantri"], "admin")
-    ctx = WebContext(settings=worker.settings, web=web_settings(worker.settings), engine=worker.engine,
-                     units=worker.units, secret="test-secret-" + "x" * 32, make_worker=lambda: worker)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "web server did not start"
-        time.sleep(0.02)
-    yield WebSite(f"http://127.0.0.1:{port}", worker, sink, ctx)
-    server.should_exit = True
-    thread.join(5)
-    worker.close()
+    with served(worker, sink) as site:
+        yield site
     sink.stop()
 
 

@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -27,6 +28,7 @@ from tests.reports.formula_mail import hostile_mail
 from tests.integration.helpers import make_settings, make_worker, test_received
 from tests.servers import SmtpSink, free_port
 from web.app import create_app
+from web.config import WebSettings
 from web.context import WebContext
 from web.throttle import SignInThrottle
 from web.users import add_user
@@ -132,7 +134,17 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
 
     # Not the default (3): the throttle tests show the configured number is the one applied.
     web = web_settings(worker.settings).model_copy(update={"max_failed_sign_ins": 4})
-    ctx = WebContext(settings=worker.settings, web=web, engine=worker.engine,
+    with served(worker, sink, web) as site:
+        yield site
+    sink.stop()
+
+
+@contextmanager
+def served(worker: Worker, sink: SmtpSink, web: WebSettings | None = None) -> Iterator[WebSite]:
+    """The web pages of `worker`'s store, served on loopback; the worker is closed after."""
+    from web.context import web_settings
+
+    ctx = WebContext(settings=worker.settings, web=web or web_settings(worker.settings), engine=worker.engine,
                      units=worker.units, secret="test-secret-" + "x" * 32, make_worker=lambda: worker)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
@@ -142,11 +154,12 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     while not server.started:
         assert time.monotonic() < deadline, "web server did not start"
         time.sleep(0.02)
-    yield WebSite(f"http://127.0.0.1:{port}", worker, sink, ctx)
-    server.should_exit = True
-    thread.join(5)
-    worker.close()  # its reader processes must not outlive the tests
-    sink.stop()
+    try:
+        yield WebSite(f"http://127.0.0.1:{port}", worker, sink, ctx)
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        worker.close()  # its reader processes must not outlive the tests
 
 
 class FrozenClock:

@@ -3,23 +3,18 @@ shown within the intake's reading bounds, as a page, never a 500."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import uvicorn
 
 from intake.models import RawMessage
 from store.db import session
 from tests.hostiledocs import encoded_words, raw_with_subject, rfc822_nest
 from tests.integration.helpers import make_settings, make_worker
-from tests.servers import SmtpSink, free_port
-from tests.web.conftest import PASSWORDS, WebSite, client_signed_in
-from web.app import create_app
-from web.context import WebContext, web_settings
+from tests.servers import SmtpSink
+from tests.web.conftest import PASSWORDS, WebSite, client_signed_in, served
 from web.users import add_user
 
 WHEN = datetime(2024, 6, 17, 2, 0, tzinfo=UTC)
@@ -41,20 +36,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSite]:
             raw_with_subject("<subject@attacker.example>", encoded_words(30_000_000)))])
         with session(worker.engine) as db:
             add_user(db, "quantri", PASSWORDS["quantri"], "admin")
-        ctx = WebContext(settings=worker.settings, web=web_settings(worker.settings), engine=worker.engine,
-                         units=worker.units, secret="test-secret-" + "x" * 32, make_worker=lambda: worker)
-        server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=free_port(),
-                                               log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "web server did not start"
-            time.sleep(0.02)
-        yield WebSite(f"http://127.0.0.1:{server.config.port}", worker, sink, ctx)
-        server.should_exit = True
-        thread.join(5)
-        worker.close()
+        with served(worker, sink) as site:
+            yield site
 
 
 def test_a_300_deep_rfc822_nest_shows_its_page(hostile_site: WebSite) -> None:
