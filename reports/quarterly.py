@@ -36,7 +36,7 @@ def write_quarter_reports(data: QuarterData, ctx: ReportContext, out_dir: Path, 
 def report_mail(data: QuarterData, ctx: ReportContext, paths: tuple[Path, Path]) -> OutgoingMail:
     quarter = wording.quarter_text(data.quarter)
     text, html = render("report", office=ctx.replies.sender_name, quarter=quarter, summary=summary_line(data),
-                        files=[p.name for p in paths])
+                        files=[p.name for p in paths], unsigned=not ctx.reports.signer_name.strip())
     files = [MailFile(filename=path.name, data=path.read_bytes(), content_type=kind)
              for path, kind in zip(paths, (DOCX, XLSX), strict=True)]
     return OutgoingMail(message_id=message_id("report", data.quarter, ctx.replies), kind="report",

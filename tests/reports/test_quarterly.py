@@ -87,6 +87,8 @@ def test_report_mail_goes_to_staff_once_with_both_files(mail_env: Env, smtp_sink
     assert msg["Subject"] == "[DHTT] Danh sách gương điển hình tiên tiến Quý II năm 2024"
     names = sorted(p.get_filename() for p in msg.iter_attachments())
     assert names == ["danh-sach-guong-dien-hinh-tien-tien-2024-Q2.docx", "danh-sach-guong-dien-hinh-tien-tien-2024-Q2.xlsx"]
+    # No signer_name in this configuration: staff are told before they print the list for signature.
+    assert "chưa ghi họ tên người ký" in msg.get_body(("plain",)).get_content()
 
 
 def _summary_cells(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
