@@ -15,6 +15,7 @@ from intake.replies import AlertKind, build_alert
 from intake.signin import token_source
 from intake.signin_text import cause_text
 from intake.worker import Worker
+from store import records
 from store.db import session
 from store.models import MailboxHealth
 
@@ -35,7 +36,7 @@ class HealthTracker:
         self.connected = False  # signed in since the last failure: the next drop retries at once
 
     def _row(self, db: Session) -> MailboxHealth:
-        return db.get(MailboxHealth, 1) or MailboxHealth(id=1)
+        return records.health_row(db)
 
     def ok(self, mode: str) -> None:
         self.connected = True

@@ -30,7 +30,7 @@ from settings import Settings
 from store import records
 from store.db import session
 from store.models import Attachment as AttachmentRow
-from store.models import MailboxHealth, Message
+from store.models import Message
 from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
@@ -226,9 +226,7 @@ class Worker:
             count = self.sync(mailbox)
         # A deployment driven by cron reads the mailbox only this way: the health page must see it.
         with session(self.engine) as db:
-            row = db.get(MailboxHealth, 1) or MailboxHealth(id=1, mode="polling")
-            row.last_ok_at = datetime.now(UTC)
-            db.add(row)
+            records.note_mailbox_read(db)
         return count
 
     def import_messages(self, items: Iterable[RawMessage]) -> int:

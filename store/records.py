@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from intake.models import Decision, RawMessage
 from parsers.models import ReasonCode
 from parsers.vntext import fold
-from store.models import Checkpoint, Counter, Event, Evidence, Message, Nominee, Reply, Submission
+from store.models import Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
 
 
 def now() -> datetime:
@@ -93,7 +93,22 @@ def record_failure(db: Session, message: Message, error: str, max_failures: int)
     return message.failures >= max_failures
 
 
-def _ensure_row(db: Session, row: Counter | Checkpoint) -> None:
+def health_row(db: Session) -> MailboxHealth:
+    """The one row of the mailbox's health, created race-free when two workers start at once."""
+    if db.get(MailboxHealth, 1) is None:
+        _ensure_row(db, MailboxHealth(id=1, mode="polling"))
+    row = db.get(MailboxHealth, 1)
+    assert row is not None
+    return row
+
+
+def note_mailbox_read(db: Session) -> None:
+    """The mailbox was read just now (what the health page and /healthz go by)."""
+    health_row(db)
+    db.execute(update(MailboxHealth).where(col(MailboxHealth.id) == 1).values(last_ok_at=now()))
+
+
+def _ensure_row(db: Session, row: Counter | Checkpoint | MailboxHealth) -> None:
     """Insert a keyed row unless it exists; another worker inserting it first is no error."""
     try:
         with db.begin_nested():
