@@ -227,6 +227,8 @@ _READING_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p
 
 def reading_problem_text(detail: str | None) -> str | None:
     """What a parser's detail means for the unit, in Vietnamese; None when it adds nothing to the title."""
+    if detail and not detail.isascii():
+        return detail  # already written for the unit (the reading budgets' details are)
     for pattern, said in _READING_PROBLEMS:
         if detail and pattern.search(detail):
             return said

@@ -172,6 +172,11 @@ def test_reading_problems_are_explained_in_vietnamese() -> None:
     text = _reply(decision, quota=None).text
     assert "not a Word" not in text and "password" not in text
     assert "tệp bị hỏng hoặc không đầy đủ" in text and "đặt mật khẩu" in text
+    from intake import wording
+
+    overrun = decision.model_copy(update={"reasons": [Reason(
+        code=ReasonCode.unreadable_attachment, detail=wording.document_overrun(20), where="Phiếu.docx")]})
+    assert wording.document_overrun(20) in _reply(overrun, quota=None).text  # said for the unit already
 
 
 def test_ack_says_the_quota_is_met_and_notes_late_mail() -> None:
