@@ -90,24 +90,7 @@ def _exemplar(n: Nomination) -> dict[str, Any]:
 
 
 def _detail(reason: Reason) -> str | None:
-    if not reason.detail:
-        return None
-    if reason.code in wording.NAMED_DETAIL:
-        return f"Gương điển hình: {reason.detail}"
-    if reason.code == ReasonCode.attachment_too_large:
-        # A byte count (a file or the mail too big), or a sentence already written for the unit
-        # (too many files in one mail).
-        if reason.detail.isdigit():
-            return f"Dung lượng tệp: {wording.size_text(reason.detail)}"
-        return reason.detail
-    if reason.code == ReasonCode.quota_short:
-        levels = [wording.level_text(lv.strip()) for lv in reason.detail.split(",")]
-        return "Cấp học còn thiếu: " + ", ".join(levels)
-    if reason.code in {ReasonCode.unreadable_attachment, ReasonCode.encrypted_attachment,
-                       ReasonCode.unsupported_attachment}:
-        said = wording.reading_problem_text(reason.detail)
-        return f"Cụ thể: {said}" if said else None
-    return None  # e.g. resubmission: its detail is an internal key
+    return wording.detail_text(reason.code, reason.detail)
 
 
 def _problems(reasons: list[Reason], skip: set[ReasonCode]) -> list[dict[str, Any]]:

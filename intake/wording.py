@@ -235,6 +235,26 @@ def reading_problem_text(detail: str | None) -> str | None:
     return None
 
 
+def detail_text(code: str, detail: str | None) -> str | None:
+    """A reason's detail as a person reads it (the unit's reply, the staff's pages); None when the
+    detail is internal (a folded name key, a parser's English with no known meaning)."""
+    if not detail:
+        return None
+    if code in NAMED_DETAIL:
+        return f"Gương điển hình: {detail}"
+    if code == ReasonCode.attachment_too_large:
+        # A byte count (a file or the mail too big), or a sentence already written for the unit
+        # (too many files in one mail).
+        return f"Dung lượng tệp: {size_text(detail)}" if detail.isdigit() else detail
+    if code == ReasonCode.quota_short:
+        return "Cấp học còn thiếu: " + ", ".join(level_text(lv.strip()) for lv in detail.split(","))
+    if code in {ReasonCode.unreadable_attachment, ReasonCode.encrypted_attachment,
+                ReasonCode.unsupported_attachment}:
+        said = reading_problem_text(detail)
+        return f"Cụ thể: {said}" if said else None
+    return None  # e.g. resubmission: its detail is an internal key
+
+
 def moment_text(moment: datetime) -> str:
     """'08:30 ngày 17/09/2024 (giờ Việt Nam)' for an aware datetime; naive ones are taken as given."""
     local = moment.astimezone(VIETNAM) if moment.tzinfo else moment

@@ -65,6 +65,10 @@ _env.filters.update(
     role=lambda v: ROLE_TEXT.get(v, v), event=lambda v: EVENT_TEXT.get(v, v), field=lambda v: FIELD_TEXT.get(v, v),
     file_role=lambda v: FILE_ROLE_TEXT.get(v, v),
     where=lambda v: visible_text(wording.where_text(v)),
+    # What staff read of a reason's detail: the words a unit would get, or a detail the intake already
+    # wrote in Vietnamese; a parser's English or an internal key is not shown.
+    reason_detail=lambda detail, code: wording.detail_text(code, detail) or (
+        detail if detail and not detail.isascii() else None),
     # File names and reason details from mails are shown without bidi overrides or invisible
     # characters, also for rows recorded before names were cleaned on the way in.
     visible=visible_text,

@@ -41,3 +41,16 @@ def test_mail_page_says_what_each_attached_file_was_read_as(site: WebSite) -> No
     files = page[page.index("Tệp đính kèm"):page.index("Nội dung thư")]
     line = next(li for li in files.split("<li>") if form.filename in li)
     assert "tài liệu hồ sơ" in line and "minh chứng" not in line
+
+
+def test_reading_problems_on_the_mail_page_are_in_words(site: WebSite) -> None:
+    """GIVEN a mail refused for a file that cannot be read THEN staff read what it means, not the parser's
+    English."""
+    with session(site.worker.engine) as db:
+        mail = next(m for m in db.exec(select(Message).order_by(Message.id))
+                    if "unreadable_attachment" in (m.reasons or ""))
+    client, _ = client_signed_in(site, "quantri")
+    page = client.get(f"/thu/{mail.id}").text
+    reasons = page[page.index("Tệp bị lỗi"):][:600]
+    assert "Cụ thể:" in reasons
+    assert not re.search(r"damaged|truncated|not a |package|Word package", reasons)
