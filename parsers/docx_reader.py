@@ -15,7 +15,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree  # type: ignore[import-untyped]  # no stubs; only its error type is used
 
 from parsers.errors import DocumentTooComplex, UnreadableDocument
-from parsers.legacy_charset import convert_legacy
+from parsers.legacy_charset import convert_legacy, detected_hint
 from parsers.vntext import find_links, nfc
 from parsers.wordml import (
     GRID_BEFORE_PATH, GRID_SPAN_PATH, MC_FALLBACK, PSTYLE_PATH, R_ID, V_MERGE_PATH, W_BR, W_CR,
@@ -219,15 +219,12 @@ def _open(data: bytes, filename: str) -> Any:
         raise UnreadableDocument(filename, f"not a readable .docx: {exc}") from exc
 
 
-def _convert_detected(blocks: list[Block]) -> bool:
+def convert_detected(blocks: list[Block]) -> bool:
     """Convert legacy text that carried no legacy font name; True when something changed."""
     pieces = [b.text for b in blocks] + [c.text for b in blocks for r in b.rows for c in r]
-    joined = "\n".join(pieces)
-    converted, changed = convert_legacy(joined)
-    if not changed:
+    hint = detected_hint("\n".join(pieces))
+    if hint is None:
         return False
-    # Decide the encoding once for the whole document, then convert piece by piece with it.
-    hint = ".VnTime" if convert_legacy(joined, ".VnTime")[0] == converted else "VNI-Times"
     _map_text(blocks, lambda s: convert_legacy(s, hint)[0])
     return True
 
@@ -258,5 +255,5 @@ def read_docx(data: bytes, filename: str) -> DocxContent:
         links.extend(link for link in walker.links if link not in links)
         legacy = legacy or walker.legacy
     if not legacy:
-        legacy = _convert_detected(blocks)
+        legacy = convert_detected(blocks)
     return DocxContent(blocks=blocks, links=links, legacy=legacy)

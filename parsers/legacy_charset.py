@@ -211,3 +211,13 @@ def _convert_hinted(text: str, encoding: str) -> tuple[str, bool]:
     if encoding == "tcvn3h":
         converted = converted.upper()
     return converted, converted != text
+
+
+def detected_hint(text: str) -> str | None:
+    """The legacy font family a whole document was typed in (".VnTime" for TCVN3, "VNI-Times" for
+    VNI), decided once over all its text so that every piece is then converted alike; None when the
+    text is not legacy-encoded."""
+    converted, changed = convert_legacy(text)
+    if not changed:
+        return None
+    return ".VnTime" if convert_legacy(text, ".VnTime")[0] == converted else "VNI-Times"

@@ -19,9 +19,8 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from parsers.archives import ArchiveLimits, list_archive
 from parsers.blocks import parse_blocks
-from parsers.docx_reader import Block, Cell
+from parsers.docx_reader import Block, Cell, convert_detected
 from parsers.errors import UnreadableDocument
-from parsers.legacy_charset import convert_legacy
 from parsers.models import DocumentInput, ParsedDocument
 from parsers.vntext import find_links, nfc
 
@@ -83,7 +82,7 @@ class OdtParser:
         reader = _Reader()
         body = root.find(f"{_q('office:body')}/{_q('office:text')}")
         blocks = list(reader.blocks(body)) if body is not None else []
-        legacy = _convert_detected(blocks)
+        legacy = convert_detected(blocks)
         parsed = parse_blocks(blocks, doc.filename, reader.links)
         parsed.legacy_encoding = legacy
         return parsed
@@ -200,20 +199,3 @@ def _trim(row: list[Cell]) -> list[Cell]:
 def _rows_text(rows: list[list[Cell]]) -> str:
     """A nested table flattened into its cell's text, one line per row."""
     return "\n".join(" | ".join(c.text for c in row if c.text) for row in rows)
-
-
-def _convert_detected(blocks: list[Block]) -> bool:
-    """Convert TCVN3/VNI text (detected over the whole document); True when converted."""
-    joined = "\n".join([b.text for b in blocks] + [c.text for b in blocks for r in b.rows for c in r])
-    converted, changed = convert_legacy(joined)
-    if not changed:
-        return False
-    hint = ".VnTime" if convert_legacy(joined, ".VnTime")[0] == converted else "VNI-Times"
-    done: set[int] = set()
-    for block in blocks:
-        block.text = convert_legacy(block.text, hint)[0]
-        for cell in (c for row in block.rows for c in row):
-            if id(cell) not in done:
-                done.add(id(cell))
-                cell.text = convert_legacy(cell.text, hint)[0]
-    return True

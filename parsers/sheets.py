@@ -14,10 +14,10 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 from parsers import vntext
 from parsers.archives import list_archive
 from parsers.errors import EncryptedDocument, UnreadableDocument
-from parsers.legacy_charset import convert_legacy
+from parsers.legacy_charset import convert_legacy, detected_hint
 from parsers.models import DocumentInput, ParsedDocument
 from parsers.office import is_ole
-from parsers.xlsx import MAX_COLS, MAX_ROWS, XLSX_LIMITS, Row, sheets_document
+from parsers.xlsx import MAX_COLS, MAX_ROWS, XLSX_LIMITS, Row, sheets_document, trim_row
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _SUFFIXES = (".xls", ".ods", ".xlt", ".ots")
@@ -86,7 +86,7 @@ def sheet_rows(sheet: CalamineSheet) -> list[Row]:
     """The sheet as rows of display strings, vertical merges filled down like .xlsx sheets."""
     rows: list[Row] = []
     for values in islice(sheet.iter_rows(), MAX_ROWS):
-        rows.append(_trim([format_value(v) for v in values[:MAX_COLS]]))
+        rows.append(trim_row([format_value(v) for v in values[:MAX_COLS]]))
     for (top, left), (bottom, _right) in sheet.merged_cell_ranges or []:
         # Horizontal merges (titles, wide headers) stay one cell, as in parsers/xlsx.py.
         if top < len(rows) and left < len(rows[top]):
@@ -109,21 +109,11 @@ def format_value(value: object) -> str:
     return vntext.nfc(str(value).strip())
 
 
-def _trim(row: Row) -> Row:
-    end = len(row)
-    while end and not row[end - 1]:
-        end -= 1
-    return row[:end]
-
-
 def _convert_detected(rows: list[Row]) -> tuple[list[Row], bool]:
     """Rows converted from TCVN3/VNI when the sheet is typed in them (no font names here, unlike
     .xlsx: the encoding is decided once for the whole sheet, then applied cell by cell)."""
     joined = "\n".join("\t".join(row) for row in rows)
-    if joined.isascii():
+    hint = None if joined.isascii() else detected_hint(joined)
+    if hint is None:
         return rows, False
-    converted, changed = convert_legacy(joined)
-    if not changed:
-        return rows, False
-    hint = ".VnTime" if convert_legacy(joined, ".VnTime")[0] == converted else "VNI-Times"
     return [[convert_legacy(c, hint)[0] if c else c for c in row] for row in rows], True

@@ -97,7 +97,7 @@ def sheet_rows(ws: Worksheet) -> tuple[list[Row], bool]:
             text, converted = _cell_text(cell, fill)
             legacy = legacy or converted
             row.append(text)
-        rows.append(_trim(row))
+        rows.append(trim_row(row))
     return rows, legacy
 
 
@@ -144,7 +144,7 @@ def _format_value(value: object) -> str:
     return str(value).strip()
 
 
-def _trim(row: Row) -> Row:
+def trim_row(row: Row) -> Row:
     """Drop trailing empty cells."""
     end = len(row)
     while end and not row[end - 1]:
