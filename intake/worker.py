@@ -151,12 +151,11 @@ class Worker:
 
     def _failed(self, db: Session, message: Message, err: Exception) -> None:
         # A mail that overran its reader is not tried again: it would only stop the next one too.
-        stopped = isinstance(err, ReadingStopped)
+        stopped = err if isinstance(err, ReadingStopped) else None
         if not records.record_failure(db, message, f"{type(err).__name__}: {err}",
                                       1 if stopped else self.settings.intake.max_failures):
             return
-        reasons = [Reason(code=ReasonCode.unreadable_attachment, detail=err.detail)] \
-            if isinstance(err, ReadingStopped) else []
+        reasons = [Reason(code=ReasonCode.unreadable_attachment, detail=stopped.detail)] if stopped else []
         decision = Decision(outcome=Outcome.quarantined, reasons=reasons, sender=message.sender)
         records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         records.log_event(db, "quarantined", message.id, error=message.last_error)
