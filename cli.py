@@ -21,11 +21,11 @@ from rich.table import Table
 
 import cli_views as views
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
+from domain.wording import OUTCOME_TEXT
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, SignInFailed
-from intake.signin_text import cause_text
 from intake.models import RawMessage
 from intake.received import receipt_time
-from intake.wording import OUTCOME_TEXT
+from intake.signin_text import cause_text
 from intake.worker import Worker
 from store import queries
 from store.db import session

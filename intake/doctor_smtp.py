@@ -13,8 +13,8 @@ from intake.doctor_advice import (PORTS, cause_detail, detect_provider, no_passw
                                   signin_advice)
 from intake.doctor_net import (CONNECT_TIMEOUT, PASSWORD_MECHANISMS, RawProbe, certificate_detail, decoded,
                                protocol_steps, tls_context)
+from domain.wording import moment_text
 from intake.outgoing import OutgoingMail, ReplySettings, message_id, render
-from intake.wording import moment_text
 from settings import Settings
 
 

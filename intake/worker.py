@@ -10,28 +10,29 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from domain.codes import Outcome, ReasonCode, ReplyKind
+from domain.decision import Decision, Reason
+from domain.units import UnitDirectory
 from intake.analysis import Analysis, AnalysisLimits
 from intake.authentication import trusted_results
 from intake.errors import OutboxUnavailable, ReadingStopped
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
 from intake.message import MessageLimits, parse_headers
-from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason, ReplyKind
+from intake.models import InboundMessage, RawMessage
 from intake.outbox import SmtpClient, flush_outbox
+from intake.outgoing import DOCX, MailFile, ReplySettings, queue
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader, StoredFile
-from intake.outgoing import DOCX, MailFile, ReplySettings, queue
 from intake.replies import build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
-from parsers.models import ReasonCode
 from parsers.pdf_signature import load_trust_roots
 from settings import Settings
 from store import records
 from store.db import session
 from store.models import Attachment as AttachmentRow
 from store.models import Message
-from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 
