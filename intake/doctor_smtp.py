@@ -7,13 +7,13 @@ import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from domain.wording import moment_text
 from intake import signin
 from intake.doctor import CheckFailed, Step
 from intake.doctor_advice import (PORTS, cause_detail, detect_provider, no_password_advice, send_refused_advice,
                                   signin_advice)
 from intake.doctor_net import (CONNECT_TIMEOUT, PASSWORD_MECHANISMS, RawProbe, certificate_detail, decoded,
                                protocol_steps, tls_context)
-from domain.wording import moment_text
 from intake.outgoing import OutgoingMail, ReplySettings, message_id, render
 from settings import Settings
 

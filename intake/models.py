@@ -1,22 +1,10 @@
-"""Typed values of the mail transport that only intake uses: raw mail and parsed mail."""
+"""Typed values of the mail transport that only intake uses: a parsed mail and its attachments."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-
-
-
-class RawMessage(BaseModel):
-    """One message as the mailbox (or an imported file) gave it, byte for byte."""
-
-    data: bytes
-    received_at: datetime  # timezone-aware: IMAP INTERNALDATE, or newest Received: on import
-    uid: int | None = None
-    uidvalidity: int | None = None
-    folder: str | None = None
-    origin: str = "imap"  # imap | import
 
 
 class Attachment(BaseModel):

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from domain.units import UnitDirectory
 from intake.outgoing import CHART_CID, MailFile, OutgoingMail, message_id, queue, render
 
-from domain.units import UnitDirectory
 from reports.chart import progress_chart
 from reports.context import ReportContext
 from reports.digest import DigestData, build_digest

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from domain.codes import ReasonCode
 from domain.decision import Decision
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from parsers.vntext import fold
 from store.models import Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
 
