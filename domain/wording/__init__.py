@@ -2,8 +2,8 @@
 
 This module: categories, kinds, levels, outcomes, quarters, moments, sizes. Beside it:
 `reasons` (each reason and its detail), `reports` (titles, unit kinds, quota phrases), `web` (the
-pages' tables). Replies to units, staff digests, reports, the intake log and the web take their
-wording from here.
+pages' tables), and one module per further subject as it comes. Replies to units, staff digests,
+reports, the intake log and the web take their wording from here.
 """
 
 from __future__ import annotations
