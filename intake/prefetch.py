@@ -17,7 +17,7 @@ import resource
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -150,8 +150,9 @@ class Reader:
     def _submit(self, path: str) -> Future[Prepared]:
         return self._executor().submit(prepare, path, self.units, self.limits, self.files_root)
 
-    def read(self, paths: list[str]) -> Iterator[Prepared | Exception]:
-        """Each path's Prepared, or the exception reading it raised, in the order given."""
+    def read(self, paths: Iterable[str]) -> Iterator[Prepared | Exception]:
+        """Each path's Prepared, or the exception reading it raised, in the order given; `paths` is
+        drawn lazily, at most AHEAD ahead of the result being waited for."""
         if self.processes == 0:
             for path in paths:
                 yield self._inline(path)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import chain
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -77,7 +79,16 @@ class Worker:
 
     # -- recording -------------------------------------------------------------------------
     def ingest(self, raw: RawMessage) -> Message:
-        """Put the bytes on disk (fsynced), then record them; nothing else happens before this.
+        """Put the bytes on disk (fsynced), then record them; nothing else happens before this."""
+        spooled = self._spool(raw)
+        with session(self.engine) as db:
+            row, created = records.record_message(db, raw, *spooled)
+        if created:
+            log.info("recorded message %s uid=%s from %s", row.id, raw.uid, row.sender)
+        return row
+
+    def _spool(self, raw: RawMessage) -> tuple[str, str, tuple[str, str, str]]:
+        """The bytes on disk, fsynced: (sha256, path, headers) to record them by.
 
         Only the bounded header block is read here, so a hostile header cannot delay the record."""
         sha, path = self.spool.put_message(raw.data)
@@ -86,11 +97,7 @@ class Worker:
         except Exception as err:  # noqa: BLE001 - a mail whose headers cannot be read is still recorded
             log.warning("headers unreadable in %s: %s", sha, err)
             headers = ("", "", "")
-        with session(self.engine) as db:
-            row, created = records.record_message(db, raw, sha, str(path), headers)
-        if created:
-            log.info("recorded message %s uid=%s from %s", row.id, raw.uid, row.sender)
-        return row
+        return sha, str(path), headers
 
     # -- deciding --------------------------------------------------------------------------
     def process(self, row: Message, prepared: Prepared | Exception | None = None) -> None:
@@ -119,11 +126,12 @@ class Worker:
 
     def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision,
               files: list[StoredFile], analysis: Analysis) -> None:
+        sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
+        # Set after save_decision, whose queries flush: the row is then written once, not twice.
         # The header the decision rested on (our server's), not whichever came first in the mail.
         trusted = trusted_results(inbound.auth_results, self.pipeline.authserv_ids)
         message.auth_results = trusted.raw if trusted else None
         message.analysis = analysis.model_dump_json()  # what threads and corrections reuse
-        sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         for item in files:
             check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
             # What reading made of the file; one it never opened (too large) stays "evidence".
@@ -160,8 +168,20 @@ class Worker:
         """Decide whatever was recorded but not decided (left by a crash or a failed attempt)."""
         with session(self.engine) as db:
             waiting = records.undecided(db)
-        for row, prepared in zip(waiting, self.reader.read([r.spool_path for r in waiting]), strict=True):
-            self.process(row, prepared)
+        self._decide(waiting)
+
+    def _decide(self, rows: Iterable[Message]) -> None:
+        """Decide rows in their order, each read ahead in a reader. `rows` may be lazy: a backlog is
+        then fetched and recorded while the reader reads the mails before it, not all up front."""
+        taken: deque[Message] = deque()
+
+        def paths() -> Iterator[str]:
+            for row in rows:
+                taken.append(row)
+                yield row.spool_path
+
+        for prepared in self.reader.read(paths()):
+            self.process(taken.popleft(), prepared)
 
     def flush(self) -> int:
         try:
@@ -178,28 +198,44 @@ class Worker:
     def sync(self, mailbox: Mailbox) -> int:
         """Fetch what is new since the checkpoint, decide it, answer it, move it. Returns new count."""
         with self.lock:
-            folder = self.settings.imap.inbox
             with session(self.engine) as db:
-                mark = records.checkpoint(db, folder)
+                mark = records.checkpoint(db, self.settings.imap.inbox)
+                waiting = records.undecided(db)  # left by a crash or a failed attempt: first
             last = mark.last_uid if mark and mark.uidvalidity == mailbox.uidvalidity else 0
-            count = 0
-            for raw in mailbox.fetch(mailbox.uids_after(last)):
-                self.ingest(raw)
-                count += 1
-                # The checkpoint only saves a SEARCH: UIDs at or below it are found by their
-                # (folder, UIDVALIDITY, UID) record anyway, so it may lag behind a crash safely.
-                if count % self.settings.imap.fetch_batch == 0:
-                    self._checkpoint(folder, mailbox.uidvalidity, raw.uid or 0)
-            if count:
-                self._checkpoint(folder, mailbox.uidvalidity, raw.uid or 0)
-            self.process_pending()
+            fetched = _Fetched()
+            self._decide(chain(waiting, self._fetch_new(mailbox, last, fetched)))
             self.flush()
             self._move_done(mailbox)
-            return count
+            return fetched.count
 
-    def _checkpoint(self, folder: str, uidvalidity: int, uid: int) -> None:
+    def _fetch_new(self, mailbox: Mailbox, last: int, fetched: _Fetched) -> Iterator[Message]:
+        """Record the mails above the checkpoint as they are fetched, a fetch batch at a time;
+        yield those recorded just now (one another worker recorded first is that worker's)."""
+        batch: list[RawMessage] = []
+        for raw in mailbox.fetch(mailbox.uids_after(last)):
+            batch.append(raw)
+            if len(batch) == self.settings.imap.fetch_batch:
+                yield from self._record_batch(batch, mailbox.uidvalidity, fetched)
+                batch = []
+        if batch:
+            yield from self._record_batch(batch, mailbox.uidvalidity, fetched)
+
+    def _record_batch(self, batch: list[RawMessage], uidvalidity: int, fetched: _Fetched) -> Iterator[Message]:
+        """Each mail's bytes fsynced first; then their rows and the checkpoint in one commit.
+
+        One commit per batch instead of one per mail: until it, the mails are still in the inbox
+        above the checkpoint, so a crash before it only means fetching them again. The checkpoint
+        only saves a SEARCH: UIDs at or below it are found by their (folder, UIDVALIDITY, UID)
+        record anyway, so it may lag behind a crash safely."""
+        spooled = [self._spool(raw) for raw in batch]
         with session(self.engine) as db:
-            records.save_checkpoint(db, folder, uidvalidity, uid)
+            found = [records.record_message(db, raw, *item, commit=False) for raw, item in zip(batch, spooled)]
+            records.save_checkpoint(db, self.settings.imap.inbox, uidvalidity, batch[-1].uid or 0)
+        fetched.count += len(batch)
+        for raw, (row, created) in zip(batch, found):
+            if created:
+                log.info("recorded message %s uid=%s from %s", row.id, raw.uid, row.sender)
+                yield row
 
     def _move_done(self, mailbox: Mailbox) -> None:
         """Move decided mail out of the inbox, one MOVE per target folder and batch."""
@@ -233,6 +269,12 @@ class Worker:
             self.process_pending()
             self.flush()
         return count
+
+
+class _Fetched:
+    """How many mails a sync fetched (counted while its generator runs)."""
+
+    count = 0
 
 
 def _limits(settings: Settings) -> AnalysisLimits:

@@ -127,7 +127,8 @@ class Reply(SQLModel, table=True):
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default="queued", index=True, max_length=16)  # queued | sending | sent | failed
     attempts: int = 0
-    created_at: datetime
+    # Indexed for the reply caps (migration 0009; on SQLite the index also covers recipients).
+    created_at: datetime = Field(index=True)
     sent_at: datetime | None = None
     last_error: str | None = None
     claimed_by: str | None = None  # the worker sending it: two workers never send the same reply

@@ -40,8 +40,9 @@ def _find_existing(db: Session, raw: RawMessage, sha: str) -> Message | None:
 
 
 def record_message(db: Session, raw: RawMessage, sha: str, spool_path: str,
-                   headers: tuple[str, str, str]) -> tuple[Message, bool]:
-    """The Message row for this delivery, created if new; returns (row, created). Commits."""
+                   headers: tuple[str, str, str], commit: bool = True) -> tuple[Message, bool]:
+    """The Message row for this delivery, created if new; returns (row, created). Commits, unless
+    `commit` is False: the caller then records a batch and commits it once."""
     existing = _find_existing(db, raw, sha)
     if existing is not None:
         if raw.origin == "imap" and (existing.uidvalidity, existing.uid) != (raw.uidvalidity, raw.uid):
@@ -49,23 +50,25 @@ def record_message(db: Session, raw: RawMessage, sha: str, spool_path: str,
                       new=[raw.uidvalidity, raw.uid])
             existing.uidvalidity, existing.uid = raw.uidvalidity or 0, raw.uid
             db.add(existing)
-            db.commit()
+            if commit:
+                db.commit()
         return existing, False
     message_id, sender, subject = headers
     row = Message(sha256=sha, message_id=message_id, origin=raw.origin, folder=raw.folder or "",
                   uidvalidity=raw.uidvalidity or 0, uid=raw.uid, received_at=raw.received_at,
                   recorded_at=now(), spool_path=spool_path, size=len(raw.data), sender=sender,
                   subject=subject[:500])
-    db.add(row)
     try:
-        db.flush()
-        log_event(db, "recorded", row.id, sha256=sha, uid=raw.uid, uidvalidity=raw.uidvalidity)
-        db.commit()
+        with db.begin_nested():  # undoes only this row, not the rest of a batch
+            db.add(row)
+            db.flush()
     except IntegrityError:  # another worker recorded the same UID first
-        db.rollback()
         found = _find_existing(db, raw, sha)
         assert found is not None
         return found, False
+    log_event(db, "recorded", row.id, sha256=sha, uid=raw.uid, uidvalidity=raw.uidvalidity)
+    if commit:
+        db.commit()
     return row, True
 
 
@@ -121,14 +124,14 @@ def _ensure_row(db: Session, row: Counter | Checkpoint | MailboxHealth) -> None:
 def next_reference(db: Session, prefix: str, quarter: str) -> str:
     """The next reference number of the quarter, e.g. DHTT-2024Q2-0042."""
     label = quarter.replace("-", "")
-    if db.get(Counter, label) is None:
+    # One atomic UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL): it locks the row as SELECT … FOR
+    # UPDATE did, in one statement instead of three.
+    bump = update(Counter).where(col(Counter.name) == label).values(value=Counter.value + 1).returning(Counter.value)
+    value = db.execute(bump).scalar_one_or_none()
+    if value is None:  # the quarter's first reference
         _ensure_row(db, Counter(name=label, value=0))
-    counter = db.get(Counter, label, with_for_update=True, populate_existing=True)
-    assert counter is not None
-    counter.value += 1
-    db.add(counter)
-    db.flush()
-    return f"{prefix}-{label}-{counter.value:04d}"
+        value = db.execute(bump).scalar_one()
+    return f"{prefix}-{label}-{value:04d}"
 
 
 def _submission(db: Session, message: Message, decision: Decision, prefix: str) -> Submission | None:
@@ -236,20 +239,20 @@ def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedel
     return taken
 
 
-def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None) -> None:
-    """Move a claimed reply on to sent, failed, or back to queued. Commits.
+def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None, commit: bool = True) -> None:
+    """Move a claimed reply on to sent, failed, or back to queued. Commits unless `commit` is False
+    (the outbox then commits it with the next reply's claim, before that reply is sent).
 
-    The row is read again: `reply` may be a stale copy from before the claim, whose attempt count
+    Written as one UPDATE: `reply` may be a stale copy from before the claim, whose attempt count
     must not be written back.
     """
-    row = db.get(Reply, reply.id, populate_existing=True)
-    assert row is not None
-    row.status, row.claimed_by, row.last_error = status, None, error
+    values: dict[str, object] = {"status": status, "claimed_by": None, "last_error": error}
     if status == "sent":
-        row.sent_at = now()
-    db.add(row)
-    log_event(db, f"reply_{status}", row.message_id, rfc_message_id=row.rfc_message_id, error=error)
-    db.commit()
+        values["sent_at"] = now()
+    db.execute(update(Reply).where(col(Reply.id) == reply.id).values(**values))
+    log_event(db, f"reply_{status}", reply.message_id, rfc_message_id=reply.rfc_message_id, error=error)
+    if commit:
+        db.commit()
 
 
 def mark_moved(db: Session, messages: list[Message]) -> None:
