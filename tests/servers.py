@@ -267,6 +267,11 @@ class Dovecot(_Server):
         pid = self._pid()
         return pid is not None and _alive(pid)
 
+    @property
+    def pid(self) -> int | None:
+        """The master process's id (its sessions are its children), or None when not started."""
+        return self._pid()
+
     def _pid(self) -> int | None:
         try:
             return int(self._pid_file.read_text().split()[0])

@@ -80,9 +80,12 @@ def test_outage_sends_one_alert_and_one_recovery_then_mail_flows(dovecot, imap_a
     alerts = lambda kind: [m for m in smtp_sink.messages if m.data.find(f"<{kind}.".encode()) >= 0]  # noqa: E731
     try:
         time.sleep(1.0)
-        dovecot.stop()
         # Dovecot leaves running sessions behind when its master stops; an outage drops them too.
-        subprocess.run(["pkill", "-TERM", "-f", "dovecot/imap"], check=False)
+        # Only this server's: a pkill by name would end every other Dovecot session on the machine.
+        sessions = subprocess.run(["pgrep", "-P", str(dovecot.pid), "-f", "dovecot/imap"],
+                                  capture_output=True, text=True).stdout.split()
+        dovecot.stop()
+        subprocess.run(["kill", "-TERM", *sessions], check=False, capture_output=True)
         assert wait_until(lambda: len(alerts("alert_down")) == 1, 20), "no outage alert"
         dovecot.start()
         assert wait_until(lambda: len(alerts("alert_up")) == 1, 20), "no recovery alert"
