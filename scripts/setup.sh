@@ -60,3 +60,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   echo "$wanted" >"$stamp"
 fi
+
+# The published site's checks (tests/reports/site_checks.py): html-validate and axe-core from npm,
+# pinned by tests/js/package-lock.json; installed again only when that lock file changed.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Missing npm (Node.js); install it: apt-get install npm" >&2
+  exit 1
+fi
+js_stamp=tests/js/node_modules/.dhtt-installed
+js_wanted=$(sha256sum tests/js/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$js_stamp" 2>/dev/null)" != "$js_wanted" ]; then
+  (cd tests/js && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$js_wanted" >"$js_stamp"
+fi
