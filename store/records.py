@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from intake.models import Decision, RawMessage
 from parsers.models import ReasonCode
 from parsers.vntext import fold
+from store import exemplars
 from store.models import Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
 
 
@@ -166,6 +167,7 @@ def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submi
                       name_key=fold(nomination.name), active=active)
         db.add(row)
         db.flush()
+        exemplars.attach(db, row)
         for item in nomination.evidence:
             db.add(Evidence(nominee_id=row.id or 0, **item.model_dump()))
         if active and decision.replaces:
