@@ -1,0 +1,120 @@
+"""The publicity section (issue 10, point 4): staff approve the text and photo of each selected
+exemplar, withdraw a publication, and publish the site ("Xuất bản" runs what `dhtt publish` runs).
+Viewers see; only admins change."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from reports.publish import publish, publish_problem
+from reports.site import SiteFolderError
+from reports.site.photos import PhotoError, reencode
+from store import publications
+from store.council import Exemplar
+from store.publications import EmptyText, PublicationRefused
+from web.deps import RowId, admin_form, context, database, viewer
+from web.models import WebUser
+from web.rendering import flash, render
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+THUMBNAIL_SIDE = 320
+MAX_FORM_TEXT = publications.MAX_TEXT
+
+
+def _exemplar(db: Session, exemplar_id: int) -> Exemplar:
+    row = db.get(Exemplar, exemplar_id)
+    if row is None or exemplar_id not in publications.publishable_ids(db):
+        raise HTTPException(404)
+    return row
+
+
+def site_folder(request: Request) -> Path:
+    settings = context(request).settings
+    return settings.path(settings.reports.site_dir)
+
+
+@router.get("/cong-bo")
+def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+    rows = publications.publishable(db)
+    return render(request, "publish_list.html", user=user, rows=rows, folder=site_folder(request),
+                  unit_name=context(request).unit_name)
+
+
+@router.get("/cong-bo/{exemplar_id}")
+def publish_form(request: Request, exemplar_id: RowId, user: WebUser = Depends(viewer),
+                 db: Session = Depends(database)) -> Response:
+    exemplar = _exemplar(db, exemplar_id)
+    publication = publications.get(db, exemplar_id)
+    text = publication.text if publication and publication.text else publications.prefilled_text(db, exemplar_id)
+    return render(request, "publish_form.html", user=user, exemplar=exemplar, publication=publication, text=text,
+                  photos=publications.photo_choices(db, exemplar_id), unit_name=context(request).unit_name,
+                  nominations=publications.nominations(db, exemplar_id))
+
+
+@router.get("/cong-bo/{exemplar_id}/anh/{attachment_id}")
+def thumbnail(exemplar_id: RowId, attachment_id: RowId, _user: WebUser = Depends(viewer),
+              db: Session = Depends(database)) -> Response:
+    """A small re-encoded copy of one of the exemplar's images, to choose the photo by sight."""
+    item = next((a for a in publications.photo_choices(db, exemplar_id) if a.id == attachment_id), None)
+    if item is None:
+        raise HTTPException(404)
+    try:
+        data = reencode(Path(item.path).read_bytes(), THUMBNAIL_SIDE)
+    except (OSError, PhotoError):
+        raise HTTPException(404) from None
+    return Response(data, media_type="image/jpeg")
+
+
+@router.post("/cong-bo/{exemplar_id}/duyet")
+def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: str = Form(""),
+            user: WebUser = Depends(admin_form), db: Session = Depends(database)) -> Response:
+    exemplar = _exemplar(db, exemplar_id)
+    target = f"/cong-bo/{exemplar_id}"
+    if len(text) > MAX_FORM_TEXT or (photo and not photo.isdigit()):
+        flash(request, "Nội dung công bố quá dài hoặc ảnh được chọn không hợp lệ.", "error")
+        return RedirectResponse(target, status_code=303)
+    try:
+        publications.approve(db, exemplar_id, text, int(photo) if photo else None, user.name)
+    except EmptyText:
+        flash(request, "Đề nghị nhập nội dung công bố trước khi duyệt.", "error")
+        return RedirectResponse(target, status_code=303)
+    except PublicationRefused as err:
+        log.warning("approval of exemplar %s refused: %s", exemplar_id, err)
+        flash(request, "Không duyệt được: ảnh được chọn không thuộc hồ sơ của gương điển hình này.", "error")
+        return RedirectResponse(target, status_code=303)
+    flash(request, f"Đã duyệt nội dung công bố về {exemplar.name}. Trang sẽ có trên chuyên mục sau lần xuất bản tới.")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/cong-bo/{exemplar_id}/thu-hoi")
+def withdraw(request: Request, exemplar_id: RowId, user: WebUser = Depends(admin_form),
+             db: Session = Depends(database)) -> Response:
+    exemplar = _exemplar(db, exemplar_id)
+    try:
+        publications.withdraw(db, exemplar_id, user.name)
+    except PublicationRefused:
+        flash(request, "Gương điển hình này chưa được duyệt công bố.", "error")
+    else:
+        flash(request, f"Đã thu hồi bài công bố về {exemplar.name}. Trang sẽ được gỡ khỏi chuyên mục "
+                       "ở lần xuất bản tới.")
+    return RedirectResponse(f"/cong-bo/{exemplar_id}", status_code=303)
+
+
+@router.post("/cong-bo/xuat-ban")
+def publish_site(request: Request, _user: WebUser = Depends(admin_form)) -> Response:
+    ctx = context(request)
+    folder = site_folder(request)
+    try:
+        done = publish(ctx.engine, ctx.units, folder, ctx.settings.reports.site_url)
+    except (SiteFolderError, OSError) as err:
+        log.warning("publishing to %s failed: %s", folder, err)
+        flash(request, f"Không xuất bản được vào thư mục {folder}: {publish_problem(err)}.", "error")
+    else:
+        flash(request, f"Đã xuất bản {done.count} gương điển hình tiên tiến vào thư mục {done.folder}.")
+    return RedirectResponse("/cong-bo", status_code=303)
