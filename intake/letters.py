@@ -17,7 +17,8 @@ from domain.wording.council import award_text, scope_text
 from intake import wording
 from intake.outgoing import OutgoingMail, ReplySettings, already_queued, message_id, queue, render
 from store.council import Exemplar, Review, ReviewEntry
-from store.models import Message, Nominee, Submission, Unit
+from store.models import Message, Nominee, Submission
+from store.units import UnitDirectory, UnitInfo
 
 KIND = "council"  # Reply.kind of these letters
 
@@ -72,15 +73,22 @@ def _proposing(db: Session, entry: ReviewEntry) -> tuple[Nominee | None, Message
     return nominee, db.get(Message, nominee.message_id) if nominee else None
 
 
-def news_of(db: Session, entry: ReviewEntry) -> CouncilNews | None:
+def recipients(unit: UnitInfo | None, sender: str) -> list[str]:
+    """The unit's address the nomination came from; else its first registered one; else the sender."""
+    registered = unit.emails if unit else []
+    if sender and (not registered or sender.lower() in registered):
+        return [sender]
+    return registered[:1]
+
+
+def news_of(db: Session, entry: ReviewEntry, units: UnitDirectory) -> CouncilNews | None:
     """What to tell about this entry's present status; None when there is nobody to tell."""
     exemplar, review = db.get(Exemplar, entry.exemplar_id), db.get(Review, entry.review_id)
     nominee, message = _proposing(db, entry)
     if exemplar is None or review is None or message is None:
         return None
-    unit = db.get(Unit, exemplar.unit_code) if exemplar.unit_code else None
-    registered = [a for a in (unit.emails.split(";") if unit else []) if a.strip()]
-    to = registered or ([message.sender] if message.sender else [])
+    unit = units.by_code(exemplar.unit_code)
+    to = recipients(unit, message.sender)
     if not to:
         return None
     submission = db.get(Submission, nominee.submission_id) if nominee and nominee.submission_id else None
@@ -96,7 +104,7 @@ def news_of(db: Session, entry: ReviewEntry) -> CouncilNews | None:
     )
 
 
-def announce(db: Session, entry: ReviewEntry, settings: ReplySettings, when: datetime) -> bool:
+def announce(db: Session, entry: ReviewEntry, units: UnitDirectory, settings: ReplySettings, when: datetime) -> bool:
     """Queue the letter for the entry's status if it is one units hear of; True when one was queued now.
 
     In the caller's transaction: the letter is committed with the decision or not at all.
@@ -106,7 +114,7 @@ def announce(db: Session, entry: ReviewEntry, settings: ReplySettings, when: dat
     wanted = letter_id(entry.id or 0, Status(entry.status), settings)
     if already_queued(db, wanted):
         return False
-    news = news_of(db, entry)
+    news = news_of(db, entry, units)
     if news is None:
         return False
     queue(db, build_letter(news, settings), settings, when)
