@@ -18,14 +18,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import select
 
+from domain.council import Decision, ScopeKind, Status
 from parsers.vntext import fold
+from store import publications, reviews
 from store.db import session
 from store.models import Message, Nominee, Submission
 from tests.conftest import ImapAccount, _started
 from tests.integration.helpers import make_settings, make_worker, seed
 from tests.reports.site_checks import axe_violations, html_problems
 from tests.servers import SmtpSink
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, WebSite, served, sign_in
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORDS, WebSite, client_signed_in, served, sign_in
 from web.users import add_user
 
 TARGET = os.environ.get("DHTT_WEB_SCREENSHOTS")
@@ -50,7 +52,8 @@ def cycle_site(dovecot, tmp_path_factory, corpus_dir: Path) -> Iterator[WebSite]
         worker = make_worker(make_settings(account, sink, f"sqlite:///{tmp / 'dhtt.sqlite'}", tmp))
         assert worker.run_once() > 0
         with session(worker.engine) as db:
-            add_user(db, "quantri", "mat-khau-quan-tri-1", "admin")
+            add_user(db, "quantri", PASSWORDS["quantri"], "admin")
+            add_user(db, "canbo", PASSWORDS["canbo"], "viewer")
         with served(worker, sink) as site:
             yield site
     sink.stop()
@@ -136,16 +139,34 @@ def test_whole_cycle_from_mailbox_to_published_site(cycle_site: WebSite, browser
     # Staff approve the texts; only the council's chosen ones are offered.
     page.goto(site.url + "/cong-bo")
     listed = page.locator("table.publications tbody tr").all_inner_texts()
-    assert len(listed) == 2 and all(any(n in row for row in listed) for n in SELECTED), listed
+    assert all(any(n in row for row in listed) for n in SELECTED) and REJECTED not in str(listed), listed
     _approve(page, site, SELECTED[0], with_photo=True)
     _approve(page, site, SELECTED[1], with_photo=False)
+    page.goto(site.url + "/cong-bo")
+    page.get_by_role("link", name=SELECTED[0]).click()
+    page.locator(".photo-choice img").first.wait_for()
+    page.screenshot(path=str(out / "web-cong-bo-duyet.png"), full_page=True)
     page.goto(site.url + "/cong-bo")
     page.screenshot(path=str(out / "web-cong-bo.png"), full_page=True)
     page.get_by_role("button", name="Xuất bản").click()
     expect(page.locator(".flash")).to_contain_text("Đã xuất bản 2 gương điển hình tiên tiến")
+    folder = site.worker.settings.path(site.worker.settings.reports.site_dir)
+
+    # A publication withdrawn is gone at the next "Xuất bản"; approved again, it is back.
+    page.get_by_role("link", name=SELECTED[1]).click()
+    page.get_by_role("button", name="Thu hồi bài công bố").click()
+    expect(page.locator(".flash")).to_contain_text("Đã thu hồi")
+    page.goto(site.url + "/cong-bo")
+    page.get_by_role("button", name="Xuất bản").click()
+    expect(page.locator(".flash")).to_contain_text("Đã xuất bản 1 gương điển hình tiên tiến")
+    assert SELECTED[1] not in "".join(p.read_text() for p in folder.rglob("*.html"))
+    page.get_by_role("link", name=SELECTED[1]).click()
+    page.get_by_role("button", name="Duyệt nội dung công bố").click()
+    page.goto(site.url + "/cong-bo")
+    page.get_by_role("button", name="Xuất bản").click()
+    expect(page.locator(".flash")).to_contain_text("Đã xuất bản 2 gương điển hình tiên tiến")
     context.close()
 
-    folder = site.worker.settings.path(site.worker.settings.reports.site_dir)
     pages = sorted(folder.rglob("*.html"))
     exemplar_pages = sorted(folder.glob("guong/*.html"))
     assert len(exemplar_pages) == 2 and len(list(folder.glob("anh/*.jpg"))) == 1
@@ -168,7 +189,7 @@ def test_whole_cycle_from_mailbox_to_published_site(cycle_site: WebSite, browser
     assert small.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     small.screenshot(path=str(out / "site-guong-dien-thoai.png"), full_page=True)
     phone.close()
-    for name in ("web-cong-bo.png", "site-trang-chu.png", "site-guong.png", "site-guong-dien-thoai.png"):
+    for name in ("web-cong-bo.png", "web-cong-bo-duyet.png", "site-trang-chu.png", "site-guong.png", "site-guong-dien-thoai.png"):
         shot = (out / name).read_bytes()
         assert shot.startswith(b"\x89PNG") and len(shot) > 20_000, name
 
@@ -181,3 +202,25 @@ def test_whole_cycle_from_mailbox_to_published_site(cycle_site: WebSite, browser
               if value.encode() in blob or fold(value) in fold(text)]
     assert leaked == []
     assert REJECTED not in text and not re.search(r"\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b", text)
+
+
+def test_viewers_see_and_only_admins_change(cycle_site: WebSite) -> None:
+    """GIVEN an exemplar the council selected THEN a viewer sees its form but cannot approve or publish;
+    an admin's form needs its CSRF token; an exemplar not selected has no publication page."""
+    site = cycle_site
+    with session(site.worker.engine) as db:
+        review = reviews.open_review(db, "Quý I năm 2025", ScopeKind.quarter, "2025-Q1", "quantri")
+        entry, exemplar = reviews.entries(db, review.id or 0)[0]
+        reviews.decide(db, review.id or 0, entry.id or 0, Decision(status=Status.selected), "quantri")
+        not_selected = reviews.entries(db, review.id or 0)[1][1].id
+    viewer, token = client_signed_in(site, "canbo")
+    assert exemplar.name in viewer.get(f"/cong-bo/{exemplar.id}").text
+    for path in (f"/cong-bo/{exemplar.id}/duyet", f"/cong-bo/{exemplar.id}/thu-hoi", "/cong-bo/xuat-ban"):
+        assert viewer.post(path, data={"csrf": token, "text": "Bài viết"}).status_code == 403, path
+    admin, admin_token = client_signed_in(site, "quantri")
+    assert admin.post(f"/cong-bo/{exemplar.id}/duyet", data={"text": "Bài viết"}).status_code == 403
+    assert admin.get(f"/cong-bo/{not_selected}").status_code == 404
+    assert admin.post(f"/cong-bo/{not_selected}/duyet", data={"csrf": admin_token, "text": "x"}).status_code == 404
+    assert admin.get(f"/cong-bo/{exemplar.id}/anh/1").status_code == 404  # not one of its images
+    with session(site.worker.engine) as db:
+        assert publications.get(db, exemplar.id or 0) is None

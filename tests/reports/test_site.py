@@ -5,6 +5,7 @@ pass the HTML validator and the accessibility check on a phone's screen."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from reports.site import Site, SiteExemplar, SiteFolderError, SitePhoto, build_site, write_site
 from tests.reports.site_checks import axe_violations, html_problems
+from tests.reports.test_no_english import english_words
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -153,3 +155,12 @@ def test_accessibility_check_reports_a_broken_page(tmp_path: Path, browser: Brow
     page.write_text('<!DOCTYPE html><html><head><title>x</title></head><body><img src="a.jpg"></body></html>')
     found = axe_violations(browser, [page])
     assert any("image-alt" in v for v in found) and any("html-has-lang" in v for v in found)
+
+
+def test_no_english_word_on_a_page(published: Path) -> None:
+    """What a reader sees (text and alt text) is Vietnamese; "Atom" is the feed format's own name."""
+    for page in published.rglob("*.html"):
+        html = page.read_text()
+        visible = re.sub(r"<[^>]+>", " ", re.sub(r"<head>.*?</head>", " ", html, flags=re.S))
+        alts = " ".join(re.findall(r'alt="([^"]*)"', html))
+        assert english_words(visible + " " + alts) - {"Atom"} == set(), page.name
