@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from domain.wording.council import award_text
+from parsers.models import Category
 from reports.site import Site, SiteExemplar, SiteFolderError, SitePhoto, build_site, write_site
 from store import publications
 from store.db import session
@@ -42,7 +43,7 @@ def site_exemplar(row: PublishedRow, units: UnitDirectory) -> SiteExemplar:
     unit = units.by_code(row.unit_code)
     return SiteExemplar(
         key=f"exemplar-{row.exemplar_id}", name=row.name, position=row.position, workplace=row.workplace,
-        unit_name=unit.name if unit else row.workplace or "", category=row.category, quarters=row.quarters,
+        unit_name=unit.name if unit else row.workplace or "", category=Category(row.category), quarters=row.quarters,
         text=row.text, photo=_photo(row.photo_path), awards=[award_line(a) for a in row.awards],
         published_at=row.approved_at)
 

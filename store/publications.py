@@ -71,7 +71,7 @@ def publishable(db: Session) -> list[tuple[Exemplar, Publication | None]]:
         return []
     rows = db.exec(select(Exemplar, Publication).join(Publication, col(Publication.exemplar_id) == Exemplar.id,
                                                       isouter=True)
-                   .where(col(Exemplar.id).in_(ids)).order_by(Exemplar.name_key, Exemplar.id)).all()
+                   .where(col(Exemplar.id).in_(ids)).order_by(col(Exemplar.name_key), col(Exemplar.id))).all()
     return [(exemplar, publication) for exemplar, publication in rows]
 
 
@@ -97,7 +97,7 @@ def photo_choices(db: Session, exemplar_id: int) -> list[Attachment]:
     if not message_ids:
         return []
     files = db.exec(select(Attachment).where(col(Attachment.message_id).in_(message_ids))
-                    .order_by(Attachment.message_id, Attachment.id)).all()
+                    .order_by(col(Attachment.message_id), col(Attachment.id))).all()
     return [a for a in files if _is_image(a)]
 
 
@@ -147,7 +147,7 @@ def published(db: Session) -> list[PublishedRow]:
     ids = publishable_ids(db)
     rows = db.exec(select(Publication, Exemplar).join(Exemplar, col(Exemplar.id) == Publication.exemplar_id)
                    .where(col(Publication.approved_at).is_not(None), col(Publication.withdrawn_at).is_(None))
-                   .order_by(Exemplar.id)).all()
+                   .order_by(col(Exemplar.id))).all()
     return [_row(db, publication, exemplar) for publication, exemplar in rows if exemplar.id in ids]
 
 
@@ -167,6 +167,6 @@ def _row(db: Session, publication: Publication, exemplar: Exemplar) -> Published
 def _awards(db: Session, exemplar_id: int) -> list[Award]:
     entries = db.exec(select(ReviewEntry).where(ReviewEntry.exemplar_id == exemplar_id,
                                                 ReviewEntry.status == Status.awarded.value)
-                      .order_by(col(ReviewEntry.decision_date), ReviewEntry.id)).all()
+                      .order_by(col(ReviewEntry.decision_date), col(ReviewEntry.id))).all()
     return [Award(e.award_form, e.award_level, e.decision_number, e.decision_date) for e in entries]
 
