@@ -95,3 +95,23 @@ def test_candidates_xlsx_shows_each_decision_in_words(env: Env, tmp_path: Path) 
     assert body["Đinh Xuân Tuấn"][14] == "Đã được khen thưởng"
     assert body["Quách Phương Thảo"][14] == "Chờ xem xét"
     assert body["Phan Thanh Dung"][1] == "THPT-LVT" and body["Phan Thanh Dung"][8] == "Quý II năm 2024"
+
+
+def test_dhtt_council_writes_the_four_files_and_names_an_unknown_review(env: Env, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reports.cli import app
+
+    review = decided_review(env)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{env.settings.database.url}"\n[intake]\nstorage_dir = "{tmp_path / "s"}"\n',
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["council", "--review", str(review), "--out", str(out), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"danh-sach-de-nghi-khen-thuong-dot-{review}.docx", f"danh-sach-de-nghi-khen-thuong-dot-{review}.xlsx",
+        f"danh-sach-trinh-hoi-dong-dot-{review}.docx", f"danh-sach-trinh-hoi-dong-dot-{review}.xlsx"]
+    assert result.output.count("Đã ghi ") == 4
+    missing = CliRunner().invoke(app, ["council", "--review", "999", "--out", str(out), "--config", str(config)])
+    assert missing.exit_code == 2 and "không có đợt xem xét số 999" in missing.output
