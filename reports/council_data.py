@@ -86,7 +86,7 @@ def council_data(db: Session, review_id: int, units: UnitDirectory, statuses: tu
             school_level=newest.school_level if newest else None,
             quarters=sorted({n.quarter for n in own if n.quarter}),
             summary=newest.summary if newest else "", innovations=newest.innovations if newest else None,
-            awards=newest.awards if newest else None, evidence_count=sum(counts.get(n.id, 0) for n in own),
+            awards=newest.awards if newest else None, evidence_count=sum(int(counts.get(n.id or 0, 0)) for n in own),
             references=sorted({r for n in own if (r := refs.get(n.submission_id or -1))}),
             status=entry.status, award=award_text(entry.award_form, entry.award_level),
             decision_number=entry.decision_number,

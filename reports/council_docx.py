@@ -3,10 +3,12 @@ the candidates for the meeting, and those proposed for awards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.shared import Pt
 
 from intake import wording
 from reports import docx_layout as layout
@@ -53,7 +55,7 @@ def proposed_cells(row: CouncilRow, number: int) -> list[str]:
 
 
 def _table(doc: DocxDocument, data: CouncilData, heads: tuple[str, ...], widths: tuple[float, ...],
-           cells: object, centered: tuple[int, ...]) -> None:
+           cells: Callable[[CouncilRow, int], list[str]], centered: tuple[int, ...]) -> None:
     groups = data.by_unit()
     table = layout.grid(doc, heads, widths, len(data.rows) + len(groups))
     rows = iter(table.rows[1:])
@@ -62,8 +64,7 @@ def _table(doc: DocxDocument, data: CouncilData, heads: tuple[str, ...], widths:
         layout.group_row(next(rows), f"{unit_name} ({words.count(len(members))} gương)")
         for member in members:
             number += 1
-            layout.fill_row(next(rows).cells, cells(member, number), centered=centered,  # type: ignore[operator]
-                            widths_cm=widths)
+            layout.fill_row(next(rows).cells, cells(member, number), centered=centered, widths_cm=widths)
 
 
 def total_line(data: CouncilData, what: str) -> str:
@@ -88,7 +89,7 @@ def build_candidates_docx(data: CouncilData, settings: ReportSettings, day: date
     else:
         layout.para(doc, "Đợt xem xét chưa có gương điển hình tiên tiến nào.")
     layout.para(doc, total_line(data, "gương điển hình tiên tiến"), italic=True,
-                size=13).paragraph_format.space_before = layout.Pt(6)
+                size=13).paragraph_format.space_before = Pt(6)
     layout.signature(doc, settings)
     layout.end_without_blank_page(doc)
     return doc
@@ -104,7 +105,7 @@ def build_proposed_docx(data: CouncilData, settings: ReportSettings, day: date) 
     else:
         layout.para(doc, "Hội đồng chưa đề nghị khen thưởng gương điển hình tiên tiến nào trong đợt này.")
     layout.para(doc, total_line(data, "gương điển hình tiên tiến được đề nghị khen thưởng"), italic=True,
-                size=13).paragraph_format.space_before = layout.Pt(6)
+                size=13).paragraph_format.space_before = Pt(6)
     layout.signature(doc, settings)
     layout.end_without_blank_page(doc)
     return doc

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.council import Status
 from domain.wording.council import STATUS_TEXT
@@ -39,9 +41,11 @@ def _proposed(row: CouncilRow, number: int) -> list[object]:
 
 
 def _book(data: CouncilData, settings: ReportSettings, title: str, total: str, heads: tuple[str, ...],
-          widths: tuple[int, ...], cells: object, centered: tuple[int, ...]) -> Workbook:
+          widths: tuple[int, ...], cells: Callable[[CouncilRow, int], list[object]],
+          centered: tuple[int, ...]) -> Workbook:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "Danh sách"
     row = layout.heading_rows(sheet, settings, title, total, len(heads))
     layout.head_row(sheet, row, heads, widths)
@@ -51,7 +55,7 @@ def _book(data: CouncilData, settings: ReportSettings, title: str, total: str, h
         layout.group_row(sheet, row, f"{unit_name} ({words.count(len(members))} gương)", len(heads))
         for member in members:
             row, number = row + 1, number + 1
-            layout.body_row(sheet, row, cells(member, number), centered=centered)  # type: ignore[operator]
+            layout.body_row(sheet, row, cells(member, number), centered=centered)
     layout.fit_row_heights(sheet, first)
     layout.landscape(sheet)
     return book

@@ -139,7 +139,7 @@ def _plain(value: object) -> object:
     if value is None:
         return None
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return value.isoformat()
     return str(value)
 
 

@@ -54,6 +54,15 @@ class ExemplarView:
     decisions: list[DecisionLine] = field(default_factory=list)
 
     @property
+    def birth_text(self) -> str:
+        """The birth date as staff write it: 02/07/1974, or the year alone."""
+        value = self.exemplar.birth_date or ""
+        if len(value) == 10:
+            year, month, day = value.split("-")
+            return f"{day}/{month}/{year}"
+        return value or "—"
+
+    @property
     def quarters(self) -> list[str]:
         return sorted({n.nominee.quarter for n in self.nominations if n.nominee.quarter})
 

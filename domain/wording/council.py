@@ -48,8 +48,8 @@ FIELD_TEXT = {"status": "Kết quả", "reason": "Lý do không lựa chọn", "
 
 def award_text(form: str | None, level: str | None) -> str:
     """'Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh'; '' when neither is set."""
-    form_text = FORM_TEXT.get(AwardForm(form), form) if form in AwardForm.__members__ else (form or "")
-    level_text = LEVEL_TEXT.get(AwardLevel(level), level) if level in AwardLevel.__members__ else (level or "")
+    form_text = next((text for key, text in FORM_TEXT.items() if key.value == form), form or "")
+    level_text = next((text for key, text in LEVEL_TEXT.items() if key.value == level), level or "")
     if form_text and level_text:
         return f"{form_text} của {level_text}"
     return form_text or level_text
