@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from reports.publish import publish, publish_problem
+from reports.publish import MAX_PHOTO_BYTES, publish, publish_problem
 from reports.site import SiteFolderError
 from reports.site.photos import PhotoError, reencode
 from store import publications
@@ -65,6 +65,8 @@ def thumbnail(exemplar_id: RowId, attachment_id: RowId, _user: WebUser = Depends
     if item is None:
         raise HTTPException(404)
     try:
+        if Path(item.path).stat().st_size > MAX_PHOTO_BYTES:
+            raise HTTPException(404)
         data = reencode(Path(item.path).read_bytes(), THUMBNAIL_SIDE)
     except (OSError, PhotoError):
         raise HTTPException(404) from None

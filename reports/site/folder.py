@@ -7,9 +7,12 @@ Only a folder dhtt made (it holds the marker file) or an empty one is ever repla
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from reports.site.build import MARKER
@@ -22,8 +25,24 @@ class SiteFolderError(Exception):
 def write_site(files: dict[str, bytes], out: Path) -> None:
     """Replace the folder `out` with exactly `files`; readers see the old folder or the new one."""
     out = out.resolve()
-    _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out):
+        _check_replaceable(out)
+        _write(files, out)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    # The button pressed twice, or the button while `dhtt publish` runs: one swap at a time.
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write(files: dict[str, bytes], out: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         for relative, data in sorted(files.items()):

@@ -5,6 +5,7 @@ pass the HTML validator and the accessibility check on a phone's screen."""
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -117,7 +118,18 @@ def test_withdrawn_exemplar_page_is_removed(tmp_path: Path) -> None:
     write_site(build_site(Site(exemplars=PEOPLE[1:])), out)
     assert not (out / f"guong/{PEOPLE[0].slug}.html").exists() and not list((out / "anh").glob("*"))
     assert "Nguyễn Thị Đào" not in (out / "index.html").read_text() + (out / "atom.xml").read_text()
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging or old folder left behind
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["site"]  # no staging or old folder left behind
+
+
+def test_publishing_twice_at_once_leaves_one_whole_site(tmp_path: Path) -> None:
+    """GIVEN the button pressed while `dhtt publish` runs THEN the folder is one build or the other, whole."""
+    out = tmp_path / "site"
+    builds = [build_site(Site(exemplars=PEOPLE[:n])) for n in (1, 2, 3, 2, 1, 3, 2, 1)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda files: write_site(files, out), builds))
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written in builds
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["site"]
 
 
 def test_a_folder_not_made_by_dhtt_is_never_replaced(tmp_path: Path) -> None:
