@@ -179,6 +179,7 @@ def publish(out: Path = typer.Option(None, "--out", "-o",
                                      help="Thư mục ghi trang công bố (mặc định: site_dir trong cấu hình)."),
             config: Path = CONFIG_OPTION) -> None:
     """Xuất bản chuyên mục gương điển hình tiên tiến: trang web tĩnh và bản tin Atom."""
+    from domain.wording import publicity as wording
     from reports.publish import publish as write, publish_problem
     from reports.site import SiteFolderError
 
@@ -187,7 +188,7 @@ def publish(out: Path = typer.Option(None, "--out", "-o",
     try:
         done = write(engine, units, folder, ctx.reports.site_url)
     except (SiteFolderError, OSError) as err:
-        typer.echo(f"lỗi: không ghi được thư mục {folder}: {publish_problem(err)}", err=True)
+        typer.echo("lỗi: " + wording.NOT_PUBLISHED.format(folder=folder, problem=publish_problem(err)), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Đã xuất bản {done.count} gương điển hình tiên tiến vào thư mục {done.folder}")
+    typer.echo(wording.PUBLISHED.format(count=done.count, folder=done.folder))
 

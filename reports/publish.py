@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from domain.wording.council import award_text
+from domain.wording.publicity import PROBLEM_TEXT, PublishProblem
 from parsers.models import Category
 from reports.site import Site, SiteExemplar, SiteFolderError, SitePhoto, build_site, write_site
 from store import publications
@@ -77,10 +78,11 @@ def _with_slash(url: str) -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
+
 def publish_problem(err: Exception) -> str:
     """Why the site's folder could not be written, in words the operator reads."""
     if isinstance(err, SiteFolderError):
-        return "thư mục này không trống và không phải do dhtt xuất bản trước đây (chọn thư mục khác)"
+        return PROBLEM_TEXT[PublishProblem.not_ours]
     if isinstance(err, PermissionError):
-        return "không có quyền ghi"
-    return "lỗi hệ thống tệp"
+        return PROBLEM_TEXT[PublishProblem.permission]
+    return PROBLEM_TEXT[PublishProblem.filesystem]

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from domain.wording import publicity as wording
 from reports.publish import MAX_PHOTO_BYTES, publish, publish_problem
 from reports.site import SiteFolderError
 from reports.site.photos import PhotoError, reencode
@@ -43,7 +44,7 @@ def site_folder(request: Request) -> Path:
 def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
     rows = publications.publishable(db)
     return render(request, "publish_list.html", user=user, rows=rows, folder=site_folder(request),
-                  unit_name=context(request).unit_name)
+                  unit_name=context(request).unit_name, state_text=wording.STATE_TEXT)
 
 
 @router.get("/cong-bo/{exemplar_id}")
@@ -79,18 +80,18 @@ def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: s
     exemplar = _exemplar(db, exemplar_id)
     target = f"/cong-bo/{exemplar_id}"
     if len(text) > MAX_FORM_TEXT or (photo and not photo.isdigit()):
-        flash(request, "Nội dung công bố quá dài hoặc ảnh được chọn không hợp lệ.", "error")
+        flash(request, wording.BAD_FORM, "error")
         return RedirectResponse(target, status_code=303)
     try:
         publications.approve(db, exemplar_id, text, int(photo) if photo else None, user.name)
     except EmptyText:
-        flash(request, "Đề nghị nhập nội dung công bố trước khi duyệt.", "error")
+        flash(request, wording.EMPTY_TEXT, "error")
         return RedirectResponse(target, status_code=303)
     except PublicationRefused as err:
         log.warning("approval of exemplar %s refused: %s", exemplar_id, err)
-        flash(request, "Không duyệt được: ảnh được chọn không thuộc hồ sơ của gương điển hình này.", "error")
+        flash(request, wording.FOREIGN_PHOTO, "error")
         return RedirectResponse(target, status_code=303)
-    flash(request, f"Đã duyệt nội dung công bố về {exemplar.name}. Trang sẽ có trên chuyên mục sau lần xuất bản tới.")
+    flash(request, wording.APPROVED.format(name=exemplar.name))
     return RedirectResponse(target, status_code=303)
 
 
@@ -101,10 +102,9 @@ def withdraw(request: Request, exemplar_id: RowId, user: WebUser = Depends(admin
     try:
         publications.withdraw(db, exemplar_id, user.name)
     except PublicationRefused:
-        flash(request, "Gương điển hình này chưa được duyệt công bố.", "error")
+        flash(request, wording.NOT_APPROVED, "error")
     else:
-        flash(request, f"Đã thu hồi bài công bố về {exemplar.name}. Trang sẽ được gỡ khỏi chuyên mục "
-                       "ở lần xuất bản tới.")
+        flash(request, wording.WITHDRAWN.format(name=exemplar.name))
     return RedirectResponse(f"/cong-bo/{exemplar_id}", status_code=303)
 
 
@@ -116,7 +116,7 @@ def publish_site(request: Request, _user: WebUser = Depends(admin_form)) -> Resp
         done = publish(ctx.engine, ctx.units, folder, ctx.settings.reports.site_url)
     except (SiteFolderError, OSError) as err:
         log.warning("publishing to %s failed: %s", folder, err)
-        flash(request, f"Không xuất bản được vào thư mục {folder}: {publish_problem(err)}.", "error")
+        flash(request, wording.NOT_PUBLISHED.format(folder=folder, problem=publish_problem(err)) + ".", "error")
     else:
-        flash(request, f"Đã xuất bản {done.count} gương điển hình tiên tiến vào thư mục {done.folder}.")
+        flash(request, wording.PUBLISHED.format(count=done.count, folder=done.folder) + ".")
     return RedirectResponse("/cong-bo", status_code=303)
