@@ -11,7 +11,8 @@ from domain.council import Status
 from domain.wording.council import STATUS_TEXT, award_text
 from store import reviews
 from store.council import Exemplar, Review, ReviewChange, ReviewEntry
-from store.models import Evidence, Nominee
+from store.models import Attachment, Evidence, Nominee
+from web.exemplarview import evidence_files
 
 
 @dataclass
@@ -40,6 +41,7 @@ class ReviewView:
     review: Review
     entries: list[EntryView]
     counts: dict[str, int] = field(default_factory=dict)
+    files: dict[int, Attachment] = field(default_factory=dict)  # evidence id → its attached file
 
 
 def review_view(db: Session, review_id: int) -> ReviewView:
@@ -60,4 +62,5 @@ def review_view(db: Session, review_id: int) -> ReviewView:
     views = [EntryView(entry=entry, exemplar=exemplar, nominees=nominees[exemplar.id or 0],
                        evidence=evidence[exemplar.id or 0], changes=changes[entry.id or 0]) for entry, exemplar in pairs]
     counts = {s.value: sum(1 for v in views if v.entry.status == s.value) for s in Status}
-    return ReviewView(review=review, entries=views, counts=counts)
+    files = evidence_files(db, [n for ns in nominees.values() for n in ns], [e for es in evidence.values() for e in es])
+    return ReviewView(review=review, entries=views, counts=counts, files=files)

@@ -41,6 +41,8 @@ def test_a_resubmitted_exemplar_is_one_exemplar_with_both_nominations(site: WebS
     page = client.get(f"/guong-dien-hinh/{exemplar}").text
     assert page.count('class="moment nomination"') == 2
     assert "Đã được thay thế" in page and "Quá trình theo thời gian" in page
+    photo = re.search(r'href="(/thu/\d+/tep/\d+)" download>anh\.jpg', page)
+    assert photo and client.get(photo.group(1)).content[:3] == b"\xff\xd8\xff"  # the evidence photo, downloadable
     assert not CODES.findall(_shown(page)), CODES.findall(_shown(page))
     listing = client.get("/guong-dien-hinh", params={"ten": "ngo duc son"}).text
     assert listing.count(f'href="/guong-dien-hinh/{exemplar}"') == 1
