@@ -115,7 +115,7 @@ def _nominations(db: Session, exemplar_id: int) -> list[NominationItem]:
     messages = {m.id: m for m in db.exec(select(Message).where(col(Message.id).in_([n.message_id for n in rows])))}
     refs = references_of(db, (n.submission_id for n in rows))
     evidence: dict[int, list[Evidence]] = {}
-    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows])).order_by(Evidence.id)):
+    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows])).order_by(col(Evidence.id))):
         evidence.setdefault(item.nominee_id, []).append(item)
     return [NominationItem(nominee=n, message=messages.get(n.message_id), reference=refs.get(n.submission_id or -1),
                            evidence=evidence.get(n.id or 0, [])) for n in rows]

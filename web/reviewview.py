@@ -50,11 +50,11 @@ def review_view(db: Session, review_id: int) -> ReviewView:
     pairs = reviews.entries(db, review_id)
     nominees: dict[int, list[Nominee]] = defaultdict(list)
     for n in db.exec(select(Nominee).where(col(Nominee.exemplar_id).in_([e.id for _, e in pairs]),
-                                           col(Nominee.active).is_(True)).order_by(Nominee.id)):
+                                           col(Nominee.active).is_(True)).order_by(col(Nominee.id))):
         nominees[n.exemplar_id or 0].append(n)
     owner = {n.id: n.exemplar_id for ns in nominees.values() for n in ns}
     evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(list(owner))).order_by(Evidence.id)):
+    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(list(owner))).order_by(col(Evidence.id))):
         evidence[owner[item.nominee_id] or 0].append(item)
     changes: dict[int, list[ReviewChange]] = defaultdict(list)
     for change in reviews.changes(db, [entry.id or 0 for entry, _ in pairs]):
