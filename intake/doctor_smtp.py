@@ -7,14 +7,15 @@ import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from domain.wording import moment_text
 from intake import signin
+from intake.errors import SignInFailed
 from intake.doctor import CheckFailed, Step
 from intake.doctor_advice import (PORTS, cause_detail, detect_provider, no_password_advice, send_refused_advice,
                                   signin_advice)
 from intake.doctor_net import (CONNECT_TIMEOUT, PASSWORD_MECHANISMS, RawProbe, certificate_detail, decoded,
                                protocol_steps, tls_context)
 from intake.outgoing import OutgoingMail, ReplySettings, message_id, render
-from intake.wording import moment_text
 from settings import Settings
 
 
@@ -120,7 +121,7 @@ class SmtpProbe:
             return "không đăng nhập (chưa đặt smtp.user)"
         try:
             signin.smtp_login(self.client, self.settings)
-        except signin.SignInFailed as err:
+        except SignInFailed as err:
             raise CheckFailed(cause_detail(err.cause),
                               signin_advice(err.cause, "smtp", self.settings, self.provider)) from None
         return "đã đăng nhập bằng mật khẩu" if s.auth == "password" else "đã đăng nhập bằng XOAUTH2"

@@ -14,11 +14,11 @@ from sqlmodel import Session, col, select
 
 from domain.council import ANNOUNCED, Status
 from domain.wording.council import award_text, scope_text
-from intake import wording
+from domain import wording
 from intake.outgoing import OutgoingMail, ReplySettings, already_queued, message_id, queue, render
 from store.council import Exemplar, Review, ReviewEntry
 from store.models import Message, Nominee, Submission
-from store.units import UnitDirectory, UnitInfo
+from domain.units import UnitDirectory, UnitInfo
 
 KIND = "council"  # Reply.kind of these letters
 

@@ -14,7 +14,7 @@ from reports.council_data import CouncilData, council_data
 from reports.council_docx import build_candidates_docx, build_proposed_docx, write_docx
 from reports.council_xlsx import build_candidates_xlsx, build_proposed_xlsx, write_xlsx
 from store.db import session
-from store.units import UnitDirectory
+from domain.units import UnitDirectory
 
 
 class CouncilList(StrEnum):

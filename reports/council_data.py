@@ -13,7 +13,7 @@ from domain.wording.council import award_text, scope_text
 from store import reviews
 from store.models import Evidence, Nominee
 from store.queries import references_of
-from store.units import UnitDirectory
+from domain.units import UnitDirectory
 
 
 class CouncilRow(BaseModel):
@@ -58,7 +58,7 @@ class CouncilData(BaseModel):
 def _files(db: Session, exemplar_ids: list[int]) -> dict[int, list[Nominee]]:
     found: dict[int, list[Nominee]] = defaultdict(list)
     for n in db.exec(select(Nominee).where(col(Nominee.exemplar_id).in_(exemplar_ids), col(Nominee.active).is_(True))
-                     .order_by(Nominee.id)):
+                     .order_by(col(Nominee.id))):
         found[n.exemplar_id or 0].append(n)
     return found
 
@@ -70,7 +70,7 @@ def council_data(db: Session, review_id: int, units: UnitDirectory, statuses: tu
     files = _files(db, [e.id or 0 for _, e in pairs])
     nominee_ids = [n.id for ns in files.values() for n in ns]
     counts = dict(db.exec(select(Evidence.nominee_id, func.count()).where(
-        col(Evidence.nominee_id).in_(nominee_ids)).group_by(Evidence.nominee_id)).all()) if nominee_ids else {}
+        col(Evidence.nominee_id).in_(nominee_ids)).group_by(col(Evidence.nominee_id))).all()) if nominee_ids else {}
     refs = references_of(db, (n.submission_id for ns in files.values() for n in ns))
     order = {u.code: i for i, u in enumerate(units.units)}
     rows = []

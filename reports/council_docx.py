@@ -10,9 +10,9 @@ from pathlib import Path
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
-from intake import wording
+from domain import wording
 from reports import docx_layout as layout
-from reports import words
+from domain.wording import reports as words
 from reports.config import ReportSettings
 from reports.council_data import CouncilData, CouncilRow
 from reports.quarterly_docx import summary_lines

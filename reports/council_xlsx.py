@@ -10,8 +10,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.council import Status
 from domain.wording.council import STATUS_TEXT
-from intake import wording
-from reports import words
+from domain import wording
+from domain.wording import reports as words
 from reports import xlsx_layout as layout
 from reports.config import ReportSettings
 from reports.council_data import CouncilData, CouncilRow

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from intake import wording
-from intake.quota import QuotaRules
-from parsers.models import Category, SchoolLevel
-from reports import words
+from domain import wording
+from domain.codes import Category, SchoolLevel
+from domain.quota import QuotaRules
+from domain.units import UnitDirectory
+from domain.wording import reports as words
 from reports.data import ExemplarRow, active_exemplars, quarter_data
-from store.units import UnitDirectory
 
 PLAN_YEARS = (2023, 2025)  # Kế hoạch tuyên truyền gương điển hình tiên tiến giai đoạn 2023-2025
 _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
@@ -72,7 +73,8 @@ class PeriodData(BaseModel):
         return out
 
 
-def _table(items: list[ExemplarRow], quarters: list[str], key, labels: list[tuple[str, str]]) -> CountTable:  # type: ignore[no-untyped-def]
+def _table(items: list[ExemplarRow], quarters: list[str], key: Callable[[ExemplarRow], str | None],
+           labels: Sequence[tuple[str | None, str]]) -> CountTable:
     counts = Counter((key(e), e.quarter) for e in items)
     return CountTable(rows=[(label, [counts[(code, q)] for q in quarters]) for code, label in labels])
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from domain.codes import Category
 from domain.wording.council import award_text
 from domain.wording.publicity import PROBLEM_TEXT, PublishProblem
-from parsers.models import Category
 from reports.site import Site, SiteExemplar, SiteFolderError, SitePhoto, build_site, write_site
 from store import publications
 from store.db import session

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from intake import wording
-from reports import words
+from domain import wording
+from domain.wording import reports as words
 from reports import xlsx_layout as layout
 from reports.config import ReportSettings
 from reports.data import QuarterData
@@ -23,7 +23,7 @@ QUOTA_WIDTHS = (6, 40, 18, 10, 10, 10, 18)
 
 
 def _list_sheet(book: Workbook, data: QuarterData, settings: ReportSettings) -> None:
-    sheet = book.active
+    sheet = layout.first_sheet(book)
     sheet.title = "Danh sách"
     title = f"DANH SÁCH GƯƠNG ĐIỂN HÌNH TIÊN TIẾN {words.quarter_title(data.quarter)}"
     row = layout.heading_rows(sheet, settings, title, summary_line(data), len(LIST_HEADS))

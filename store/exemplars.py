@@ -78,7 +78,7 @@ def get(db: Session, exemplar_id: int) -> Exemplar:
 
 
 def nominees_of(db: Session, exemplar_id: int) -> list[Nominee]:
-    return list(db.exec(select(Nominee).where(Nominee.exemplar_id == exemplar_id).order_by(Nominee.id)))
+    return list(db.exec(select(Nominee).where(Nominee.exemplar_id == exemplar_id).order_by(col(Nominee.id))))
 
 
 def _move_entries(db: Session, keep: int, absorb: int) -> None:
@@ -152,13 +152,13 @@ def split(db: Session, exemplar_id: int, nominee_ids: list[int], actor: str) -> 
 
 def changes_of(db: Session, exemplar_id: int) -> list[ExemplarChange]:
     return list(db.exec(select(ExemplarChange).where(ExemplarChange.exemplar_id == exemplar_id)
-                        .order_by(ExemplarChange.at, ExemplarChange.id)))
+                        .order_by(col(ExemplarChange.at), col(ExemplarChange.id))))
 
 
 def listing(db: Session, unit: str | None = None, name: str | None = None,
             limit: int = 500) -> list[tuple[Exemplar, int]]:
     """Exemplars with how many nominations each has, by unit then name; filtered by unit and folded name."""
-    query = select(Exemplar).order_by(Exemplar.unit_code, Exemplar.name_key, Exemplar.id).limit(limit)
+    query = select(Exemplar).order_by(col(Exemplar.unit_code), col(Exemplar.name_key), col(Exemplar.id)).limit(limit)
     if unit:
         query = query.where(Exemplar.unit_code == unit)
     if name:

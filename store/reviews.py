@@ -82,7 +82,7 @@ def entries(db: Session, review_id: int, statuses: tuple[Status, ...] = ()) -> l
     """The review's entries with their exemplars, by unit then name; only these statuses when given."""
     query = (select(ReviewEntry, Exemplar).join(Exemplar, col(Exemplar.id) == ReviewEntry.exemplar_id)
              .where(ReviewEntry.review_id == review_id)
-             .order_by(Exemplar.unit_code, Exemplar.name_key, Exemplar.id))
+             .order_by(col(Exemplar.unit_code), col(Exemplar.name_key), col(Exemplar.id)))
     if statuses:
         query = query.where(col(ReviewEntry.status).in_([s.value for s in statuses]))
     return [(entry, exemplar) for entry, exemplar in db.exec(query).all()]
@@ -98,12 +98,12 @@ def entry(db: Session, review_id: int, entry_id: int) -> ReviewEntry:
 def entries_of_exemplar(db: Session, exemplar_id: int) -> list[tuple[ReviewEntry, Review]]:
     return [(e, r) for e, r in db.exec(
         select(ReviewEntry, Review).join(Review, col(Review.id) == ReviewEntry.review_id)
-        .where(ReviewEntry.exemplar_id == exemplar_id).order_by(Review.opened_at, Review.id)).all()]
+        .where(ReviewEntry.exemplar_id == exemplar_id).order_by(col(Review.opened_at), col(Review.id))).all()]
 
 
 def changes(db: Session, entry_ids: list[int]) -> list[ReviewChange]:
     return list(db.exec(select(ReviewChange).where(col(ReviewChange.review_entry_id).in_(entry_ids))
-                        .order_by(ReviewChange.at, ReviewChange.id)))
+                        .order_by(col(ReviewChange.at), col(ReviewChange.id))))
 
 
 def decide(db: Session, review_id: int, entry_id: int, decision: Decision, actor: str) -> Recorded:

@@ -12,7 +12,7 @@ from domain.council import Status
 from domain.wording.council import ACTION_TEXT, FIELD_TEXT, FORM_TEXT, LEVEL_TEXT, STATUS_TEXT, award_text
 from store import exemplars, reviews
 from store.council import Exemplar, Review, ReviewEntry
-from store.models import Evidence, Message, Nominee
+from store.models import Attachment, Evidence, Message, Nominee
 from store.queries import references_of
 
 
@@ -52,6 +52,7 @@ class ExemplarView:
     nominations: list[NominationItem]
     timeline: list[Moment]
     decisions: list[DecisionLine] = field(default_factory=list)
+    files: dict[int, Attachment] = field(default_factory=dict)  # evidence id → its attached file
 
     @property
     def birth_text(self) -> str:
@@ -100,12 +101,21 @@ def exemplar_change_text(action: str, detail: str) -> str:
     return f"{head}: đề cử mới được nhận là của cùng gương điển hình"
 
 
+def evidence_files(db: Session, nominees: list[Nominee], evidence: list[Evidence]) -> dict[int, Attachment]:
+    """Evidence id → the attached file it names (same mail, same content), for a download link."""
+    mail_of = {n.id: n.message_id for n in nominees}
+    files = {(a.message_id, a.sha256): a for a in db.exec(select(Attachment).where(
+        col(Attachment.message_id).in_(set(mail_of.values()))))} if mail_of else {}
+    return {e.id or 0: found for e in evidence
+            if e.sha256 and (found := files.get((mail_of.get(e.nominee_id, 0), e.sha256))) is not None}
+
+
 def _nominations(db: Session, exemplar_id: int) -> list[NominationItem]:
     rows = exemplars.nominees_of(db, exemplar_id)
     messages = {m.id: m for m in db.exec(select(Message).where(col(Message.id).in_([n.message_id for n in rows])))}
     refs = references_of(db, (n.submission_id for n in rows))
     evidence: dict[int, list[Evidence]] = {}
-    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows])).order_by(Evidence.id)):
+    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows])).order_by(col(Evidence.id))):
         evidence.setdefault(item.nominee_id, []).append(item)
     return [NominationItem(nominee=n, message=messages.get(n.message_id), reference=refs.get(n.submission_id or -1),
                            evidence=evidence.get(n.id or 0, [])) for n in rows]
@@ -127,6 +137,8 @@ def exemplar_view(db: Session, exemplar_id: int) -> ExemplarView:
     timeline.sort(key=lambda m: m.at)
     decisions = [DecisionLine(review=r, entry=e, status=STATUS_TEXT[Status(e.status)],
                               award=award_text(e.award_form, e.award_level)) for e, r in pairs]
-    return ExemplarView(exemplar=exemplar, nominations=nominations, timeline=timeline, decisions=decisions)
+    files = evidence_files(db, [n.nominee for n in nominations], [e for n in nominations for e in n.evidence])
+    return ExemplarView(exemplar=exemplar, nominations=nominations, timeline=timeline, decisions=decisions,
+                        files=files)
 
 

@@ -11,7 +11,8 @@ from domain.council import Status
 from domain.wording.council import STATUS_TEXT, award_text
 from store import reviews
 from store.council import Exemplar, Review, ReviewChange, ReviewEntry
-from store.models import Evidence, Nominee
+from store.models import Attachment, Evidence, Nominee
+from web.exemplarview import evidence_files
 
 
 @dataclass
@@ -40,6 +41,7 @@ class ReviewView:
     review: Review
     entries: list[EntryView]
     counts: dict[str, int] = field(default_factory=dict)
+    files: dict[int, Attachment] = field(default_factory=dict)  # evidence id → its attached file
 
 
 def review_view(db: Session, review_id: int) -> ReviewView:
@@ -48,11 +50,11 @@ def review_view(db: Session, review_id: int) -> ReviewView:
     pairs = reviews.entries(db, review_id)
     nominees: dict[int, list[Nominee]] = defaultdict(list)
     for n in db.exec(select(Nominee).where(col(Nominee.exemplar_id).in_([e.id for _, e in pairs]),
-                                           col(Nominee.active).is_(True)).order_by(Nominee.id)):
+                                           col(Nominee.active).is_(True)).order_by(col(Nominee.id))):
         nominees[n.exemplar_id or 0].append(n)
     owner = {n.id: n.exemplar_id for ns in nominees.values() for n in ns}
     evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(list(owner))).order_by(Evidence.id)):
+    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(list(owner))).order_by(col(Evidence.id))):
         evidence[owner[item.nominee_id] or 0].append(item)
     changes: dict[int, list[ReviewChange]] = defaultdict(list)
     for change in reviews.changes(db, [entry.id or 0 for entry, _ in pairs]):
@@ -60,4 +62,5 @@ def review_view(db: Session, review_id: int) -> ReviewView:
     views = [EntryView(entry=entry, exemplar=exemplar, nominees=nominees[exemplar.id or 0],
                        evidence=evidence[exemplar.id or 0], changes=changes[entry.id or 0]) for entry, exemplar in pairs]
     counts = {s.value: sum(1 for v in views if v.entry.status == s.value) for s in Status}
-    return ReviewView(review=review, entries=views, counts=counts)
+    files = evidence_files(db, [n for ns in nominees.values() for n in ns], [e for es in evidence.values() for e in es])
+    return ReviewView(review=review, entries=views, counts=counts, files=files)

@@ -15,8 +15,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from PIL import Image
 
-from intake.wording import CATEGORY_TEXT, quarter_text
-from parsers.models import Category
+from domain.codes import Category
+from domain.wording import CATEGORY_TEXT, quarter_text
 from reports.site.feed import atom_feed
 from reports.site.models import Site, SiteExemplar, slugify
 from reports.site.photos import PhotoError, reencode

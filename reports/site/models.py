@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from parsers.models import Category
+from domain.codes import Category
 
 # Opaque, stable names for pages and Atom ids: derived from the caller's key (the exemplar's row id),
 # which itself never appears on the site.

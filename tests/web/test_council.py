@@ -41,6 +41,8 @@ def test_a_resubmitted_exemplar_is_one_exemplar_with_both_nominations(site: WebS
     page = client.get(f"/guong-dien-hinh/{exemplar}").text
     assert page.count('class="moment nomination"') == 2
     assert "Đã được thay thế" in page and "Quá trình theo thời gian" in page
+    photo = re.search(r'href="(/thu/\d+/tep/\d+)" download>anh\.jpg', page)
+    assert photo and client.get(photo.group(1)).content[:3] == b"\xff\xd8\xff"  # the evidence photo, downloadable
     assert not CODES.findall(_shown(page)), CODES.findall(_shown(page))
     listing = client.get("/guong-dien-hinh", params={"ten": "ngo duc son"}).text
     assert listing.count(f'href="/guong-dien-hinh/{exemplar}"') == 1
@@ -128,6 +130,13 @@ def test_a_review_decided_by_an_admin_sends_each_letter_once(site: WebSite) -> N
         queued = db.exec(select(Reply).where(Reply.kind == "council")).all()
     assert [c.actor for c in changes] == ["quantri"] * 3
     assert len({r.rfc_message_id for r in queued}) == len(queued)
+
+    history = admin.get(f"/guong-dien-hinh/{_exemplar_of(site, 'Đinh Xuân Tuấn')}").text
+    assert "Giấy khen của Giám đốc Sở Giáo dục và Đào tạo" in history and "Số 125/QĐ-SGDĐT, ngày 05/09/2024" in history
+    assert "Kết quả: Đề nghị khen thưởng → Đã được khen thưởng" in history
+    assert not CODES.findall(_shown(history)), CODES.findall(_shown(history))
+    for missing in (f"/xet-chon/{review + 1000}", "/guong-dien-hinh/999999", f"/xet-chon/{review}/khac.docx"):
+        assert admin.get(missing).status_code == 404, missing
 
     docx = admin.get(f"/xet-chon/{review}/de-nghi-khen-thuong.docx")
     assert docx.status_code == 200
