@@ -12,13 +12,13 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from domain.codes import Category
+from domain.units import UnitDirectory
 from domain.wording.council import award_text
 from domain.wording.publicity import PROBLEM_TEXT, PublishProblem
 from reports.site import Site, SiteExemplar, SiteFolderError, SitePhoto, build_site, write_site
 from store import publications
 from store.db import session
 from store.publications import Award, PublishedRow
-from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 MAX_PHOTO_BYTES = 30 * 1024 * 1024  # a bigger file is not read: the page goes out without its photo
