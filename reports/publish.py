@@ -44,7 +44,7 @@ def site_exemplar(row: PublishedRow, units: UnitDirectory) -> SiteExemplar:
     unit = units.by_code(row.unit_code)
     return SiteExemplar(
         key=f"exemplar-{row.exemplar_id}", name=row.name, position=row.position, workplace=row.workplace,
-        unit_name=unit.name if unit else row.workplace or "", category=Category(row.category), quarters=row.quarters,
+        unit_name=unit.name if unit else row.workplace or "Đơn vị khác", category=Category(row.category), quarters=row.quarters,
         text=row.text, photo=_photo(row.photo_path), awards=[award_line(a) for a in row.awards],
         published_at=row.approved_at)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 
 from PIL import Image, ImageOps
@@ -26,6 +27,11 @@ def reencode(data: bytes, max_side: int) -> bytes:
             with Image.open(io.BytesIO(data)) as source:
                 if source.width * source.height > MAX_PIXELS:
                     raise PhotoError("image too large")
+                # A JPEG is decoded at the smallest scale still at least `max_side` (libjpeg's DCT
+                # scaling): a camera photo is read several times faster, and thumbnail() still
+                # makes the final size.
+                ratio = min(1.0, max_side / max(source.size))
+                source.draft("RGB", (math.ceil(source.width * ratio), math.ceil(source.height * ratio)))
                 upright = ImageOps.exif_transpose(source).convert("RGB")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         raise PhotoError(str(err)) from err
