@@ -176,3 +176,20 @@ def test_no_english_word_on_a_page(published: Path) -> None:
         visible = re.sub(r"<[^>]+>", " ", re.sub(r"<head>.*?</head>", " ", html, flags=re.S))
         alts = " ".join(re.findall(r'alt="([^"]*)"', html))
         assert english_words(visible + " " + alts) - {"Atom"} == set(), page.name
+
+
+def test_photo_is_turned_upright_and_a_bad_file_is_left_out(tmp_path: Path) -> None:
+    """GIVEN a phone photo stored sideways with an EXIF orientation, and a 'photo' that is not an image
+    THEN the first is published upright, the second exemplar's page is published without a photo."""
+    sideways = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    Image.new("RGB", (600, 400), (10, 120, 40)).save(sideways, format="JPEG", exif=exif)
+    files = build_site(Site(exemplars=[
+        exemplar("1", "Nguyễn Thị Đào", photo=SitePhoto(data=sideways.getvalue())),
+        exemplar("2", "Trần Văn Bình", photo=SitePhoto(data=b"<html>not a photo</html>"))]))
+    [photo] = [name for name in files if name.startswith("anh/")]
+    with Image.open(io.BytesIO(files[photo])) as image:
+        assert image.size == (400, 600) and not image.getexif()
+    page = files[f"guong/{exemplar('2', 'Trần Văn Bình').slug}.html"].decode()
+    assert "Trần Văn Bình" in page and "<img" not in page
