@@ -9,6 +9,9 @@ import warnings
 from PIL import Image, ImageOps
 
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+# Only the formats of photos: Pillow would otherwise also open EPS (through Ghostscript) and other
+# rarely used decoders for bytes a unit sent.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
 
 class PhotoError(ValueError):
@@ -24,7 +27,7 @@ def reencode(data: bytes, max_side: int) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as source:
+            with Image.open(io.BytesIO(data), formats=FORMATS) as source:
                 if source.width * source.height > MAX_PIXELS:
                     raise PhotoError("image too large")
                 # A JPEG is decoded at the smallest scale still at least `max_side` (libjpeg's DCT

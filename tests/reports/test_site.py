@@ -193,3 +193,16 @@ def test_photo_is_turned_upright_and_a_bad_file_is_left_out(tmp_path: Path) -> N
         assert image.size == (400, 600) and not image.getexif()
     page = files[f"guong/{exemplar('2', 'Trần Văn Bình').slug}.html"].decode()
     assert "Trần Văn Bình" in page and "<img" not in page
+
+
+
+def test_only_photo_formats_are_decoded() -> None:
+    """A format outside the photo formats is not opened at all (Pillow would hand EPS to Ghostscript);
+    a PPM, which Pillow decodes by itself, shows the check is made before decoding."""
+    from reports.site.photos import PhotoError, reencode
+
+    ppm = b"P6 2 2 255\n" + bytes(12)
+    with Image.open(io.BytesIO(ppm)) as image:
+        assert image.format == "PPM"  # Pillow itself would read it
+    with pytest.raises(PhotoError):
+        reencode(ppm, 1200)
