@@ -103,6 +103,9 @@ def test_review_takes_active_nominations_of_its_scope_and_records_each_change(da
         assert json.loads(log[2].detail)["decision_date"] == [None, "2024-09-05"]
         school_year = reviews.open_review(db, "Năm học", ScopeKind.school_year, "2024-2025", "admin@so")
         assert len(reviews.entries(db, school_year.id or 0)) == 1  # only the 2024-Q3 one
+        honoured = reviews.honoured(db)
+        assert [(e.name, [entry.status for entry, _ in entries]) for e, entries in honoured] == [
+            ("Lê Văn Cường", ["awarded"])]
 
 
 def test_migration_backfills_exemplars_of_stored_nominees(database_url: str) -> None:
