@@ -129,3 +129,26 @@ def test_migration_backfills_exemplars_of_stored_nominees(database_url: str) -> 
     with Session(engine) as db:
         linked = [n.exemplar_id for n in db.exec(select(Nominee).order_by(Nominee.id))]
     assert linked[0] == linked[1] and linked[2] not in (None, linked[0])
+
+
+def test_merging_two_exemplars_decided_in_one_review_is_refused(database_url: str) -> None:
+    engine = open_database(database_url)
+    with session(engine) as db:
+        a = _nominee(db, "Vũ Thị Hoa", "THPT-YKA", "2024-Q2")
+        b = _nominee(db, "Vũ Hoa", "THPT-YKA", "2024-Q2")
+        review = reviews.open_review(db, "Quý II", ScopeKind.quarter, "2024-Q2", "admin@so")
+        entries = {e.id: entry.id or 0 for entry, e in reviews.entries(db, review.id or 0)}
+        for exemplar in (a.exemplar_id, b.exemplar_id):
+            reviews.decide(db, review.id or 0, entries[exemplar], Decision(status=Status.selected), "admin@so")
+    with pytest.raises(exemplars.MergeConflict), session(engine) as db:
+        exemplars.merge(db, a.exemplar_id or 0, b.exemplar_id or 0, "admin@so")
+    with session(engine) as db:  # refused whole: nothing moved
+        assert [n.id for n in exemplars.nominees_of(db, b.exemplar_id or 0)] == [b.id]
+        reviews.decide(db, review.id or 0, entries[b.exemplar_id], Decision(status=Status.candidate), "admin@so")
+    with session(engine) as db:
+        exemplars.merge(db, a.exemplar_id or 0, b.exemplar_id or 0, "admin@so")
+    with session(engine) as db:  # the plain candidate gave way to the decided entry
+        assert [(e.id, entry.status) for entry, e in reviews.entries(db, review.id or 0)] == [
+            (a.exemplar_id, "selected")]
+        kept = reviews.entries(db, review.id or 0)[0][0]
+        assert len(reviews.changes(db, [kept.id or 0])) == 3  # its own, and both of the entry that gave way
