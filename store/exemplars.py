@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.exemplars import Identity, best_match, identity
@@ -22,6 +23,10 @@ class ExemplarNotFound(StoreError):
 
 class MergeConflict(StoreError):
     """Both exemplars have a decision in the same review: staff settle one before merging."""
+
+
+class ExemplarInUse(StoreError):
+    """Another record (an approved publication, say) still refers to the exemplar to be merged away."""
 
 
 def _now() -> datetime:
@@ -128,7 +133,10 @@ def merge(db: Session, keep_id: int, absorb_id: int, actor: str) -> Exemplar:
     db.add(keep)
     db.flush()
     db.delete(absorb)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as err:  # a table this module does not know refers to it: nothing is merged
+        raise ExemplarInUse(f"exemplar {absorb_id} is still referred to: {err.orig}") from err
     return keep
 
 

@@ -152,3 +152,20 @@ def test_merging_two_exemplars_decided_in_one_review_is_refused(database_url: st
             (a.exemplar_id, "selected")]
         kept = reviews.entries(db, review.id or 0)[0][0]
         assert len(reviews.changes(db, [kept.id or 0])) == 3  # its own, and both of the entry that gave way
+
+
+def test_an_exemplar_another_table_refers_to_is_not_merged_away(database_url: str) -> None:
+    """GIVEN a row of another table (as the publicity's) pointing at an exemplar WHEN it is merged into
+    another THEN the merge is refused whole, as ExemplarInUse."""
+    engine = open_database(database_url)
+    with session(engine) as db:
+        a = _nominee(db, "Bùi Văn Khánh", "THPT-NBBL", "2024-Q2")
+        b = _nominee(db, "Bùi Khánh", "THPT-NBBL", "2024-Q3")
+        db.execute(sa.text("CREATE TABLE referrer (id INTEGER PRIMARY KEY, exemplar_id INTEGER NOT NULL "
+                           "REFERENCES exemplar(id))"))
+        db.execute(sa.text("INSERT INTO referrer (id, exemplar_id) VALUES (1, :e)"), {"e": b.exemplar_id})
+    with pytest.raises(exemplars.ExemplarInUse), session(engine) as db:
+        exemplars.merge(db, a.exemplar_id or 0, b.exemplar_id or 0, "admin@so")
+    with session(engine) as db:
+        assert [n.id for n in exemplars.nominees_of(db, b.exemplar_id or 0)] == [b.id]
+        assert not exemplars.changes_of(db, a.exemplar_id or 0)
