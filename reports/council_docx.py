@@ -19,10 +19,11 @@ from reports.quarterly_docx import summary_lines
 
 CANDIDATE_HEADS = ("STT", "Họ và tên\n(tên tập thể)", "Đối tượng", "Chức vụ, đơn vị công tác", "Cấp học",
                    "Quý đề xuất", "Tóm tắt thành tích nổi bật", "Ghi chú")
-CANDIDATE_WIDTHS = (1.5, 3.6, 2.2, 4.0, 1.9, 2.2, 6.4, 3.4)
+# The notes column keeps the quarterly list's 4.1 cm: a reference (DHTT-2024Q3-0003) never breaks over lines.
+CANDIDATE_WIDTHS = (1.5, 3.2, 2.3, 3.4, 1.9, 1.9, 6.9, 4.1)
 PROPOSED_HEADS = ("STT", "Họ và tên\n(tên tập thể)", "Đối tượng", "Chức vụ, đơn vị công tác",
                   "Tóm tắt thành tích nổi bật", "Hình thức, cấp khen thưởng đề nghị", "Ghi chú")
-PROPOSED_WIDTHS = (1.5, 3.6, 2.2, 4.0, 6.8, 4.0, 3.1)
+PROPOSED_WIDTHS = (1.5, 3.2, 2.3, 3.4, 6.7, 4.0, 4.1)
 
 
 def _position(row: CouncilRow) -> str:

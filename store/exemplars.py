@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.exemplars import Identity, best_match, identity
@@ -22,6 +23,10 @@ class ExemplarNotFound(StoreError):
 
 class MergeConflict(StoreError):
     """Both exemplars have a decision in the same review: staff settle one before merging."""
+
+
+class ExemplarInUse(StoreError):
+    """Another record (an approved publication, say) still refers to the exemplar to be merged away."""
 
 
 def _now() -> datetime:
@@ -82,7 +87,8 @@ def nominees_of(db: Session, exemplar_id: int) -> list[Nominee]:
 
 
 def _move_entries(db: Session, keep: int, absorb: int) -> None:
-    """The absorbed exemplar's review entries go to the kept one; a plain candidate gives way."""
+    """The absorbed exemplar's review entries go to the kept one; where both are in one review, a
+    plain candidate gives way to the other entry, and its change history goes with it."""
     for entry in db.exec(select(ReviewEntry).where(ReviewEntry.exemplar_id == absorb)).all():
         twin = db.exec(select(ReviewEntry).where(
             ReviewEntry.review_id == entry.review_id, ReviewEntry.exemplar_id == keep)).first()
@@ -90,20 +96,21 @@ def _move_entries(db: Session, keep: int, absorb: int) -> None:
             entry.exemplar_id = keep
             db.add(entry)
         elif entry.status == "candidate":
-            _drop_entry(db, entry)
+            _fold_entry(db, entry, into=twin)
         elif twin.status == "candidate":
-            _drop_entry(db, twin)
-            db.flush()
+            _fold_entry(db, twin, into=entry)
             entry.exemplar_id = keep
             db.add(entry)
         else:
             raise MergeConflict(f"review {entry.review_id}: both exemplars have a decision")
 
 
-def _drop_entry(db: Session, entry: ReviewEntry) -> None:
-    for change in db.exec(select(ReviewChange).where(ReviewChange.review_entry_id == entry.id)).all():
-        db.delete(change)
+def _fold_entry(db: Session, entry: ReviewEntry, into: ReviewEntry) -> None:
+    """Drop `entry`, keeping its recorded changes on the entry that stays."""
+    db.execute(update(ReviewChange).where(col(ReviewChange.review_entry_id) == entry.id)
+               .values(review_entry_id=into.id))
     db.delete(entry)
+    db.flush()
 
 
 def merge(db: Session, keep_id: int, absorb_id: int, actor: str) -> Exemplar:
@@ -126,7 +133,10 @@ def merge(db: Session, keep_id: int, absorb_id: int, actor: str) -> Exemplar:
     db.add(keep)
     db.flush()
     db.delete(absorb)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as err:  # a table this module does not know refers to it: nothing is merged
+        raise ExemplarInUse(f"exemplar {absorb_id} is still referred to: {err.orig}") from err
     return keep
 
 

@@ -101,6 +101,22 @@ def entries_of_exemplar(db: Session, exemplar_id: int) -> list[tuple[ReviewEntry
         .where(ReviewEntry.exemplar_id == exemplar_id).order_by(col(Review.opened_at), col(Review.id))).all()]
 
 
+def honoured(db: Session) -> list[tuple[Exemplar, list[tuple[ReviewEntry, Review]]]]:
+    """Exemplars some review selected, proposed or awarded, with those entries (oldest review first),
+    by unit and name: whom the publicity may present, and with which awards."""
+    wanted = [s.value for s in (Status.selected, Status.proposed, Status.awarded)]
+    rows = db.exec(select(ReviewEntry, Review, Exemplar)
+                   .join(Review, col(Review.id) == ReviewEntry.review_id)
+                   .join(Exemplar, col(Exemplar.id) == ReviewEntry.exemplar_id)
+                   .where(col(ReviewEntry.status).in_(wanted))
+                   .order_by(col(Exemplar.unit_code), col(Exemplar.name_key), col(Exemplar.id),
+                             col(Review.opened_at), col(Review.id))).all()
+    found: dict[int, tuple[Exemplar, list[tuple[ReviewEntry, Review]]]] = {}
+    for entry, review, exemplar in rows:
+        found.setdefault(exemplar.id or 0, (exemplar, []))[1].append((entry, review))
+    return list(found.values())
+
+
 def changes(db: Session, entry_ids: list[int]) -> list[ReviewChange]:
     return list(db.exec(select(ReviewChange).where(col(ReviewChange.review_entry_id).in_(entry_ids))
                         .order_by(col(ReviewChange.at), col(ReviewChange.id))))

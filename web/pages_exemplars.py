@@ -59,6 +59,9 @@ async def merge(request: Request, exemplar_pk: RowId, user: WebUser = Depends(ad
     except exemplars.MergeConflict:
         flash(request, "Không hợp nhất được: cả hai hồ sơ đều đã có kết quả xem xét trong cùng một đợt. "
                        "Đề nghị đưa một hồ sơ về trạng thái chờ xem xét trước.", "error")
+    except exemplars.ExemplarInUse:
+        flash(request, f"Không hợp nhất được: hồ sơ số {other[0]} còn gắn với dữ liệu khác (như bài giới thiệu "
+                       "đã duyệt trên chuyên trang). Đề nghị gỡ bài giới thiệu trước.", "error")
     except StoreError as err:
         log.info("merge into exemplar %s refused: %s", exemplar_pk, err)
         flash(request, "Không hợp nhất được: đề nghị nhập đúng số của một hồ sơ gương điển hình khác.", "error")

@@ -103,6 +103,9 @@ def test_review_takes_active_nominations_of_its_scope_and_records_each_change(da
         assert json.loads(log[2].detail)["decision_date"] == [None, "2024-09-05"]
         school_year = reviews.open_review(db, "Năm học", ScopeKind.school_year, "2024-2025", "admin@so")
         assert len(reviews.entries(db, school_year.id or 0)) == 1  # only the 2024-Q3 one
+        honoured = reviews.honoured(db)
+        assert [(e.name, [entry.status for entry, _ in entries]) for e, entries in honoured] == [
+            ("Lê Văn Cường", ["awarded"])]
 
 
 def test_migration_backfills_exemplars_of_stored_nominees(database_url: str) -> None:
@@ -126,3 +129,43 @@ def test_migration_backfills_exemplars_of_stored_nominees(database_url: str) -> 
     with Session(engine) as db:
         linked = [n.exemplar_id for n in db.exec(select(Nominee).order_by(Nominee.id))]
     assert linked[0] == linked[1] and linked[2] not in (None, linked[0])
+
+
+def test_merging_two_exemplars_decided_in_one_review_is_refused(database_url: str) -> None:
+    engine = open_database(database_url)
+    with session(engine) as db:
+        a = _nominee(db, "Vũ Thị Hoa", "THPT-YKA", "2024-Q2")
+        b = _nominee(db, "Vũ Hoa", "THPT-YKA", "2024-Q2")
+        review = reviews.open_review(db, "Quý II", ScopeKind.quarter, "2024-Q2", "admin@so")
+        entries = {e.id: entry.id or 0 for entry, e in reviews.entries(db, review.id or 0)}
+        for exemplar in (a.exemplar_id, b.exemplar_id):
+            reviews.decide(db, review.id or 0, entries[exemplar], Decision(status=Status.selected), "admin@so")
+    with pytest.raises(exemplars.MergeConflict), session(engine) as db:
+        exemplars.merge(db, a.exemplar_id or 0, b.exemplar_id or 0, "admin@so")
+    with session(engine) as db:  # refused whole: nothing moved
+        assert [n.id for n in exemplars.nominees_of(db, b.exemplar_id or 0)] == [b.id]
+        reviews.decide(db, review.id or 0, entries[b.exemplar_id], Decision(status=Status.candidate), "admin@so")
+    with session(engine) as db:
+        exemplars.merge(db, a.exemplar_id or 0, b.exemplar_id or 0, "admin@so")
+    with session(engine) as db:  # the plain candidate gave way to the decided entry
+        assert [(e.id, entry.status) for entry, e in reviews.entries(db, review.id or 0)] == [
+            (a.exemplar_id, "selected")]
+        kept = reviews.entries(db, review.id or 0)[0][0]
+        assert len(reviews.changes(db, [kept.id or 0])) == 3  # its own, and both of the entry that gave way
+
+
+def test_an_exemplar_another_table_refers_to_is_not_merged_away(database_url: str) -> None:
+    """GIVEN a row of another table (as the publicity's) pointing at an exemplar WHEN it is merged into
+    another THEN the merge is refused whole, as ExemplarInUse."""
+    engine = open_database(database_url)
+    with session(engine) as db:
+        a = _nominee(db, "Bùi Văn Khánh", "THPT-NBBL", "2024-Q2")
+        b = _nominee(db, "Bùi Khánh", "THPT-NBBL", "2024-Q3")
+        db.execute(sa.text("CREATE TABLE referrer (id INTEGER PRIMARY KEY, exemplar_id INTEGER NOT NULL "
+                           "REFERENCES exemplar(id))"))
+        db.execute(sa.text("INSERT INTO referrer (id, exemplar_id) VALUES (1, :e)"), {"e": b.exemplar_id})
+    with pytest.raises(exemplars.ExemplarInUse), session(engine) as db:
+        exemplars.merge(db, a.exemplar_id or 0, b.exemplar_id or 0, "admin@so")
+    with session(engine) as db:
+        assert [n.id for n in exemplars.nominees_of(db, b.exemplar_id or 0)] == [b.id]
+        assert not exemplars.changes_of(db, a.exemplar_id or 0)

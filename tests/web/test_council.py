@@ -40,6 +40,7 @@ def test_a_resubmitted_exemplar_is_one_exemplar_with_both_nominations(site: WebS
     client, _ = client_signed_in(site, "canbo")
     page = client.get(f"/guong-dien-hinh/{exemplar}").text
     assert page.count('class="moment nomination"') == 2
+    assert "/hop-nhat" not in page and "/tach" not in page  # a viewer sees, never changes
     assert "Đã được thay thế" in page and "Quá trình theo thời gian" in page
     photo = re.search(r'href="(/thu/\d+/tep/\d+)" download>anh\.jpg', page)
     assert photo and client.get(photo.group(1)).content[:3] == b"\xff\xd8\xff"  # the evidence photo, downloadable
