@@ -94,6 +94,10 @@ def test_feed_lists_every_exemplar_newest_first(published: Path) -> None:
     links = [e.find(f"{ATOM}link").get("href") for e in feed.findall(f"{ATOM}entry")]  # type: ignore[union-attr]
     assert all((published / link).is_file() for link in links)
     assert feed.findtext(f"{ATOM}updated") == "2025-01-03T03:00:00+00:00"
+    ids = [e.findtext(f"{ATOM}id") or "" for e in feed.findall(f"{ATOM}entry")]
+    assert len(set(ids)) == 3 and all(i.startswith("urn:uuid:") for i in ids)
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == "Sở Giáo dục và Đào tạo Ninh Bình"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "vi"
 
 
 def test_photo_is_reencoded_without_metadata(published: Path) -> None:
