@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from sqlmodel import Session, col, select
 
 from domain.council import Status
+from domain.publicity import Trace, private_traces
 from store.council import Exemplar, ReviewEntry
 from store.errors import StoreError
 from store.models import Attachment, Nominee
@@ -27,6 +28,14 @@ class PublicationRefused(StoreError):
 
 class EmptyText(PublicationRefused):
     """The text to publish is empty."""
+
+
+class PrivateDataInText(PublicationRefused):
+    """The text still holds an e-mail address, a phone number or a date of birth."""
+
+    def __init__(self, traces: list[Trace]) -> None:
+        super().__init__(", ".join(t.value for t in traces))
+        self.traces = traces
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,11 @@ def approve(db: Session, exemplar_id: int, text: str, photo_attachment_id: int |
         raise EmptyText("empty text")
     if len(text) > MAX_TEXT:
         raise PublicationRefused("text too long")
+    exemplar = db.get(Exemplar, exemplar_id)
+    births = {exemplar.birth_date if exemplar else None} | {n.birth_date for n in nominations(db, exemplar_id)}
+    traces = sorted({t for birth in births for t in private_traces(text, birth)}, key=list(Trace).index)
+    if traces:
+        raise PrivateDataInText(traces)
     if photo_attachment_id is not None and photo_attachment_id not in {a.id for a in photo_choices(db, exemplar_id)}:
         raise PublicationRefused(f"attachment {photo_attachment_id} is not an image of exemplar {exemplar_id}")
     row = get(db, exemplar_id) or Publication(exemplar_id=exemplar_id, updated_at=_now())

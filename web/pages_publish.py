@@ -17,7 +17,7 @@ from reports.site import SiteFolderError
 from reports.site.photos import PhotoError, reencode
 from store import publications
 from store.council import Exemplar
-from store.publications import EmptyText, PublicationRefused
+from store.publications import EmptyText, PrivateDataInText, PublicationRefused
 from web.deps import RowId, admin_form, context, database, viewer
 from web.models import WebUser
 from web.rendering import flash, render
@@ -50,12 +50,19 @@ def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session 
 @router.get("/cong-bo/{exemplar_id}")
 def publish_form(request: Request, exemplar_id: RowId, user: WebUser = Depends(viewer),
                  db: Session = Depends(database)) -> Response:
-    exemplar = _exemplar(db, exemplar_id)
+    return _form(request, db, _exemplar(db, exemplar_id), user)
+
+
+def _form(request: Request, db: Session, exemplar: Exemplar, user: WebUser, text: str | None = None,
+          photo: int | None = None) -> Response:
+    exemplar_id = exemplar.id or 0
     publication = publications.get(db, exemplar_id)
-    text = publication.text if publication and publication.text else publications.prefilled_text(db, exemplar_id)
+    if text is None:
+        text = publication.text if publication and publication.text else publications.prefilled_text(db, exemplar_id)
+        photo = publication.photo_attachment_id if publication else None
     return render(request, "publish_form.html", user=user, exemplar=exemplar, publication=publication, text=text,
-                  photos=publications.photo_choices(db, exemplar_id), unit_name=context(request).unit_name,
-                  nominations=publications.nominations(db, exemplar_id))
+                  chosen=photo, photos=publications.photo_choices(db, exemplar_id),
+                  unit_name=context(request).unit_name, nominations=publications.nominations(db, exemplar_id))
 
 
 @router.get("/cong-bo/{exemplar_id}/anh/{attachment_id}")
@@ -84,6 +91,10 @@ def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: s
         return RedirectResponse(target, status_code=303)
     try:
         publications.approve(db, exemplar_id, text, int(photo) if photo else None, user.name)
+    except PrivateDataInText as err:
+        # The form again with what staff typed, so their editing is not lost.
+        flash(request, wording.private_in_text(err.traces), "error")
+        return _form(request, db, exemplar, user, text=text, photo=int(photo) if photo else None)
     except EmptyText:
         flash(request, wording.EMPTY_TEXT, "error")
         return RedirectResponse(target, status_code=303)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.publicity import Trace
+
 
 class PublishProblem(StrEnum):
     """Why the site's folder could not be written."""
@@ -29,3 +31,15 @@ EMPTY_TEXT = "Đề nghị nhập nội dung công bố trước khi duyệt."
 BAD_FORM = "Nội dung công bố quá dài hoặc ảnh được chọn không hợp lệ."
 FOREIGN_PHOTO = "Không duyệt được: ảnh được chọn không thuộc hồ sơ của gương điển hình này."
 NOT_APPROVED = "Gương điển hình này chưa được duyệt công bố."
+
+TRACE_TEXT: dict[Trace, str] = {
+    Trace.email: "địa chỉ thư điện tử",
+    Trace.phone: "số điện thoại",
+    Trace.birth_date: "ngày sinh",
+}
+PRIVATE_IN_TEXT = ("Chưa duyệt: nội dung công bố còn {traces}. Đề nghị bỏ các thông tin này rồi duyệt lại "
+                   "(chuyên mục không đăng thông tin cá nhân).")
+
+
+def private_in_text(traces: list[Trace]) -> str:
+    return PRIVATE_IN_TEXT.format(traces=", ".join(TRACE_TEXT[t] for t in traces))

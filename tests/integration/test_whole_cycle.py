@@ -88,6 +88,11 @@ def _approve(page: Page, site: WebSite, name: str, with_photo: bool) -> None:
     page.get_by_role("link", name=name).click()
     assert TEXTS[name][:20] not in page.locator("textarea[name=text]").input_value()  # prefilled from the summary
     assert page.locator("textarea[name=text]").input_value().strip()
+    if with_photo:  # a phone number left in the text: refused, and what staff typed is kept
+        page.locator("textarea[name=text]").fill(TEXTS[name] + " Điện thoại: 0912 345 678.")
+        page.get_by_role("button", name="Duyệt nội dung công bố").click()
+        expect(page.locator(".flash")).to_contain_text("nội dung công bố còn số điện thoại")
+        assert page.locator("textarea[name=text]").input_value().endswith("0912 345 678.")
     page.locator("textarea[name=text]").fill(TEXTS[name])
     if with_photo:
         choice = page.locator(".photo-choice input[type=radio][value]:not([value=''])").first

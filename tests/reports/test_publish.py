@@ -122,6 +122,13 @@ def test_only_approved_publications_of_selected_exemplars_are_published(tmp_path
             publications.approve(db, people["Trần Văn Bình"], "Văn bản", 1, STAFF)
         with pytest.raises(publications.EmptyText):
             publications.approve(db, people["Trần Văn Bình"], "   ", None, STAFF)
+        # The summary it starts from holds an address, a phone number and an e-mail: refused as it is.
+        summary = publications.prefilled_text(db, people["Trần Văn Bình"])
+        with pytest.raises(publications.PrivateDataInText) as refused:
+            publications.approve(db, people["Trần Văn Bình"], summary, None, STAFF)
+        assert [t.value for t in refused.value.traces] == ["email", "phone"]
+        with pytest.raises(publications.PrivateDataInText):  # the birth date as the unit wrote it
+            publications.approve(db, people["Trần Văn Bình"], f"Cô sinh {PRIVATE['birth date']}.", None, STAFF)
         rows = publications.published(db)
     assert [r.name for r in rows] == ["Nguyễn Thị Đào", "Trần Văn Bình"]
     assert rows[0].awards[0].decision_number == "15/QĐ-UBND" and rows[0].photo_path
