@@ -113,9 +113,11 @@ def test_migration_backfills_exemplars_of_stored_nominees(database_url: str) -> 
     config = alembic_config(engine)
     command.upgrade(config, "0008_signatures")
     with engine.begin() as conn:
-        for n, (name, unit, quarter) in enumerate([("Đỗ Văn Giang", "PGD-YM", "2024-Q2"),
-                                                   ("Đỗ  văn Giang", "PGD-YM", "2024-Q3"),
-                                                   ("Đỗ Văn Giang", None, "2024-Q3")], start=1):
+        for n, (name, unit, quarter, birth) in enumerate([("Đỗ Văn Giang", "PGD-YM", "2024-Q2", None),
+                                                          ("Đỗ  văn Giang", "PGD-YM", "2024-Q3", "3/4/1980"),
+                                                          ("Đỗ Văn Giang", None, "2024-Q3", None),
+                                                          ("Đỗ Văn Giang", "PGD-YM", "2024-Q4", "1/1/1990")],
+                                                         start=1):
             conn.execute(sa.text(
                 "INSERT INTO message (id, sha256, message_id, origin, folder, uidvalidity, received_at, "
                 "recorded_at, spool_path, size, sender, subject, status, reasons, late, reply_kind, failures, "
@@ -123,12 +125,15 @@ def test_migration_backfills_exemplars_of_stored_nominees(database_url: str) -> 
                 "'[]', false, 'none', 0, false, false)"), {"n": n, "sha": f"{n:064d}", "t": WHEN})
             conn.execute(sa.text(
                 "INSERT INTO nominee (id, message_id, unit_code, quarter, kind, category, name, name_key, "
-                "summary, source, active) VALUES (:n, :n, :u, :q, 'individual', 'nha_giao', :name, :key, '', "
-                "'', true)"), {"n": n, "u": unit, "q": quarter, "name": name, "key": fold(name)})
+                "birth_date, summary, source, active) VALUES (:n, :n, :u, :q, 'individual', 'nha_giao', :name, "
+                ":key, :b, '', '', true)"), {"n": n, "u": unit, "q": quarter, "name": name, "key": fold(name), "b": birth})
     command.upgrade(config, "head")
     with Session(engine) as db:
         linked = [n.exemplar_id for n in db.exec(select(Nominee).order_by(Nominee.id))]
+        first = db.get(Exemplar, linked[0])
     assert linked[0] == linked[1] and linked[2] not in (None, linked[0])
+    # The first exemplar learnt its birth date from the second nomination: a third born in 1990 is someone else.
+    assert first is not None and first.birth_date == "1980-04-03" and linked[3] not in linked[:3]
 
 
 def test_merging_two_exemplars_decided_in_one_review_is_refused(database_url: str) -> None:

@@ -147,3 +147,23 @@ def test_a_review_decided_by_an_admin_sends_each_letter_once(site: WebSite) -> N
     book = load_workbook(io.BytesIO(admin.get(f"/xet-chon/{review}/trinh-hoi-dong.xlsx").content))
     values = [str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None]
     assert "Phan Thanh Dung" in values and "Không lựa chọn" in values
+
+
+def test_a_review_refuses_a_bad_scope_and_takes_late_nominations_on_request(site: WebSite) -> None:
+    admin, token = client_signed_in(site, "quantri")
+    bad = admin.post("/xet-chon", data={"csrf": token, "title": "Năm học", "scope_kind": "school_year",
+                                        "scope": "2024-2026"}, follow_redirects=True)
+    assert "phạm vi đúng dạng" in bad.text
+    opened = admin.post("/xet-chon", data={"csrf": token, "title": "Cả giai đoạn", "scope_kind": "plan", "scope": ""})
+    review = int(opened.headers["location"].rsplit("/", 1)[1])
+    before = len(_entries(site, review))
+    with session(site.worker.engine) as db:  # a nomination recorded after the review was opened
+        late = db.exec(select(ReviewEntry).where(ReviewEntry.review_id == review)).first()
+        assert late is not None
+        db.delete(late)
+    assert len(_entries(site, review)) == before - 1
+    added = admin.post(f"/xet-chon/{review}/cap-nhat", data={"csrf": token}, follow_redirects=True)
+    assert "Đã bổ sung 1 gương điển hình tiên tiến mới" in added.text
+    assert len(_entries(site, review)) == before
+    page = admin.get("/xet-chon").text
+    assert "Cả giai đoạn thực hiện kế hoạch" in page and f'href="/xet-chon/{review}"' in page

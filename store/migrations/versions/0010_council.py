@@ -112,6 +112,12 @@ def _backfill() -> None:
                 unit_code=row.unit_code, birth_date=wanted.birth_date, created_at=stamp,
             ).returning(exemplar.c.id)).scalar_one()
             known.append((found, wanted))
+        else:  # as store.exemplars.attach: the newest wording, and a birth date once one is given
+            index, (_, had) = next((i, k) for i, k in enumerate(known) if k[0] == found)
+            birth = had.birth_date or wanted.birth_date
+            known[index] = (found, Identity(had.name_key, had.unit_code, birth))
+            bind.execute(exemplar.update().where(exemplar.c.id == found).values(
+                name=row.name, category=row.category, birth_date=birth))
         bind.execute(sa.text("UPDATE nominee SET exemplar_id = :e WHERE id = :n"), {"e": found, "n": row.id})
 
 
