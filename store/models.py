@@ -128,7 +128,7 @@ class Reply(SQLModel, table=True):
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default="queued", index=True, max_length=16)  # queued | sending | sent | failed
     attempts: int = 0
-    # Indexed for the reply caps (migration 0009; on SQLite the index also covers recipients).
+    # Indexed for the reply caps (migration 0012_reply_recent; on SQLite the index also covers recipients).
     created_at: datetime = Field(index=True)
     sent_at: datetime | None = None
     last_error: str | None = None

@@ -6,14 +6,14 @@ cost N² reads. On SQLite the index also holds recipients, so the count never to
 PostgreSQL the message is stored out of line anyway, and a long recipient list must not be able to
 exceed its index row size.
 
-Revision ID: 0009_reply_recent
-Revises: 0008_signatures
+Revision ID: 0012_reply_recent
+Revises: 0011_publicity
 """
 
 from alembic import op
 
-revision = "0009_reply_recent"
-down_revision = "0008_signatures"
+revision = "0012_reply_recent"
+down_revision = "0011_publicity"
 branch_labels = None
 depends_on = None
 
