@@ -127,7 +127,8 @@ def next_reference(db: Session, prefix: str, quarter: str) -> str:
     label = quarter.replace("-", "")
     # One atomic UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL): it locks the row as SELECT … FOR
     # UPDATE did, in one statement instead of three.
-    bump = update(Counter).where(col(Counter.name) == label).values(value=Counter.value + 1).returning(Counter.value)
+    bump = (update(Counter).where(col(Counter.name) == label).values(value=col(Counter.value) + 1)
+            .returning(col(Counter.value)))
     value = db.execute(bump).scalar_one_or_none()
     if value is None:  # the quarter's first reference
         _ensure_row(db, Counter(name=label, value=0))
