@@ -211,8 +211,11 @@ class Worker:
     def _fetch_new(self, mailbox: Mailbox, last: int, fetched: _Fetched) -> Iterator[Message]:
         """Record the mails above the checkpoint as they are fetched, a fetch batch at a time;
         yield those recorded just now (one another worker recorded first is that worker's)."""
+        uids = mailbox.uids_after(last)
+        if uids:
+            self.reader.warm_up()  # the reader imports the parsers while the first batch is fetched
         batch: list[RawMessage] = []
-        for raw in mailbox.fetch(mailbox.uids_after(last)):
+        for raw in mailbox.fetch(uids):
             batch.append(raw)
             if len(batch) == self.settings.imap.fetch_batch:
                 yield from self._record_batch(batch, mailbox.uidvalidity, fetched)
