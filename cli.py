@@ -13,6 +13,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -29,6 +30,7 @@ from intake.wording import OUTCOME_TEXT
 from intake.worker import Worker
 from store import queries
 from store.db import session
+from store.log import LogFilter, LogRow, log_page
 
 app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
@@ -115,10 +117,6 @@ def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộ
     typer.echo(f"Đã nhập {count} thư.")
 
 
-def _reasons_text(raw: str) -> str:
-    return views.reasons_text(queries.reason_codes(raw))
-
-
 @app.command()
 def log(config: Path = CONFIG_OPTION,
         outcome: str = typer.Option(None, help="Lọc theo kết quả: accepted, rejected, needs_review, ignored, quarantined."),
@@ -135,8 +133,8 @@ def log(config: Path = CONFIG_OPTION,
     tz = ZoneInfo(settings.intake.timezone)
     engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
-        rows = queries.log_rows(db, outcome, unit, quarter, limit)
-    entries = [_log_dict(m, ref, reply, tz) for m, ref, reply in rows]
+        rows = log_page(db, LogFilter(outcome=outcome or "", unit=unit or "", quarter=quarter or ""), limit).rows
+    entries = [_log_dict(row, tz) for row in rows]
     if as_json:
         typer.echo(views.as_json(entries))
         return
@@ -154,12 +152,12 @@ def log(config: Path = CONFIG_OPTION,
     console.print(table)
 
 
-def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
+def _log_dict(row: LogRow, tz: ZoneInfo) -> dict[str, Any]:
+    m, reply = row.message, row.reply
     status = {"kind": reply.kind, "status": reply.status} if reply else None
-    return {"id": m.id, "received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
+    return {"id": m.id, "received_at": m.received_at.astimezone(tz).isoformat(),
             "sender": m.sender, "unit_code": m.unit_code, "outcome": m.outcome or "received",
-            "reasons": queries.reason_codes(m.reasons), "reply": status, "reference": ref,
-            "subject": m.subject}
+            "reasons": row.reasons, "reply": status, "reference": row.reference, "subject": m.subject}
 
 
 @app.command()
@@ -175,7 +173,7 @@ def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-
         if sub is None:
             typer.echo(f"Không tìm thấy hồ sơ {reference}.", err=True)
             raise typer.Exit(1)
-        ids = {m.message_id for m in queries.thread_messages(db, sub.id or 0)}
+        ids = {m.rfc_message_id for m in queries.thread_messages(db, sub.id or 0)}
         items = [e for e in queries.export_messages(db, tz) if e["reference"] == reference or e["message_id"] in ids]
     if as_json:
         typer.echo(views.as_json(items))
@@ -233,14 +231,14 @@ def _list_outcome(config: Path, outcome: str) -> None:
     tz = ZoneInfo(settings.intake.timezone)
     engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
-        rows = queries.log_rows(db, outcome=outcome, limit=1000)
+        rows = log_page(db, LogFilter(outcome=outcome), 1000).rows
     table = Table(title=OUTCOME_TEXT.get(outcome, outcome))
     for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Tiêu đề", "Lý do"):
         table.add_column(column, overflow="fold")
-    for m, _, _ in rows:
-        moment = m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz)
+    for row in rows:
+        m, moment = row.message, row.message.received_at.astimezone(tz)
         table.add_row(str(m.id), f"{moment:%d/%m/%Y %H:%M}", m.sender, m.subject,
-                      _reasons_text(m.reasons) or (m.last_error or "—"))
+                      views.reasons_text(row.reasons) or (m.last_error or "—"))
     console.print(table)
 
 

@@ -123,7 +123,7 @@ class Worker:
             check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
             # What reading made of the file; one it never opened (too large) stays "evidence".
             role = analysis.roles.get(item.sha256, "evidence")
-            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(), role=role,
+            db.add(AttachmentRow(message_pk=message.id or 0, **item.model_dump(), role=role,
                                  signature=check.model_dump_json() if check else None))
         reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),

@@ -113,8 +113,8 @@ def _reason_titles(raw: str) -> list[str]:
 def _lines(db: Session, messages: list[Message], units: UnitDirectory) -> list[MailLine]:
     ids = [m.id for m in messages]
     names: dict[int, list[str]] = {}
-    for n in db.exec(select(Nominee).where(col(Nominee.message_id).in_(ids)).order_by(Nominee.id)):
-        names.setdefault(n.message_id, []).append(f"{n.name} ({words.category_text(n.category)}, "
+    for n in db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(Nominee.id)):
+        names.setdefault(n.message_pk, []).append(f"{n.name} ({words.category_text(n.category)}, "
                                                   f"{wording.level_text(n.school_level)})")
     refs = references_of(db, (m.submission_id for m in messages))
     out = []

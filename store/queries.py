@@ -1,4 +1,4 @@
-"""Read-only views for the CLI and reports: the export, the intake log, one submission."""
+"""Read-only views for the CLI and reports: the export, one submission (the intake log: store.log)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _local(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = db.exec(select(Nominee).where(col(Nominee.message_id).in_(ids)).order_by(Nominee.id)).all()
+    rows = db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(Nominee.id)).all()
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     nominee_ids = [n.id for n in rows]
     for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(nominee_ids)).order_by(Evidence.id)):
@@ -41,7 +41,7 @@ def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str
             {"url": item.url} if item.url else {"filename": item.filename, "sha256": item.sha256})
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for n in rows:
-        found[n.message_id].append({
+        found[n.message_pk].append({
             "kind": n.kind, "category": n.category, "name": n.name, "position": n.position,
             "workplace": n.workplace, "school_level": n.school_level, "summary": n.summary,
             "innovations": n.innovations, "evidence": evidence[n.id or 0],
@@ -63,29 +63,12 @@ def export_messages(db: Session, tz: ZoneInfo) -> list[dict[str, Any]]:
     nominees = _nominees_by_message(db, [m.id or 0 for m in messages])
     refs = references_of(db, [m.submission_id for m in messages])
     return [{
-        "message_id": m.message_id, "received_at": _local(m.received_at, tz), "sender": m.sender,
+        "message_id": m.rfc_message_id, "received_at": _local(m.received_at, tz), "sender": m.sender,
         "reference": refs.get(m.submission_id or -1), "outcome": m.outcome or "received",
         "reasons": sorted(set(reason_codes(m.reasons))),
         "unit_code": m.unit_code, "quarter": m.quarter, "late": m.late, "reply": m.reply_kind,
         "nominees": nominees.get(m.id or 0, []) if m.outcome in ("accepted", "needs_review") else [],
     } for m in messages]
-
-
-def log_rows(db: Session, outcome: str | None = None, unit: str | None = None,
-             quarter: str | None = None, limit: int = 200) -> list[tuple[Message, str | None, Reply | None]]:
-    """The intake log, newest first: each message with its reference and the reply sent for it."""
-    query = select(Message).order_by(col(Message.received_at).desc(), col(Message.id).desc()).limit(limit)
-    if outcome:
-        query = query.where(Message.outcome == outcome)
-    if unit:
-        query = query.where(Message.unit_code == unit)
-    if quarter:
-        query = query.where(Message.quarter == quarter)
-    messages = db.exec(query).all()
-    refs = references_of(db, [m.submission_id for m in messages])
-    replies = {r.message_id: r for r in db.exec(select(Reply).where(
-        col(Reply.message_id).in_([m.id for m in messages])))}
-    return [(m, refs.get(m.submission_id or -1), replies.get(m.id)) for m in messages]
 
 
 def submission_by_reference(db: Session, reference: str) -> Submission | None:

@@ -11,11 +11,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from store.db import session
 from intake.signin_text import cause_text
-from store.models import MailboxHealth, Message, Reply
+from store.db import session
+from store.models import MailboxHealth, Message, Reply, WebUser
 from web.deps import context, database, viewer
-from web.models import WebUser
 from web.rendering import render
 
 router = APIRouter()
