@@ -104,7 +104,7 @@ class Worker:
                 inbound = prepared.message
                 overrides = Overrides(unit_code=message.override_unit, released=message.released)
                 history = StoreHistory(db, message, reread=self.reader.analyse)
-                decision = decide(inbound, _aware(message.received_at), self.units, history,
+                decision = decide(inbound, message.received_at, self.units, history,
                                   self.pipeline, analysis=prepared.analysis, overrides=overrides)
                 self._save(db, message, inbound, decision, prepared.files, prepared.analysis)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
@@ -247,7 +247,3 @@ def _limits(settings: Settings) -> AnalysisLimits:
                               max_depth=intake.max_nesting_depth, max_message_bytes=intake.max_message_bytes),
         document_seconds=intake.document_seconds, mail_seconds=intake.mail_seconds,
         trust_roots=load_trust_roots(settings.path(intake.trust_roots_dir)) if intake.trust_roots_dir else [])
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

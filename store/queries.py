@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from store.models import Evidence, Message, Nominee, Reply, Submission
+from store.models import Evidence, Message, Nominee, Submission
 
 
 def stored_reasons(raw: str | None) -> list[dict[str, Any]]:
@@ -28,8 +28,7 @@ def reason_codes(raw: str | None) -> list[str]:
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
-    return aware.astimezone(tz).isoformat(timespec="seconds")
+    return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
 def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:

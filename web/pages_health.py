@@ -45,8 +45,7 @@ class Health:
         if self.last_read_at is None:
             return "unknown"
         now = self.checked_at or datetime.now(UTC)
-        last = self.last_read_at if self.last_read_at.tzinfo else self.last_read_at.replace(tzinfo=UTC)
-        return "stale" if now - last > timedelta(minutes=self.stale_minutes) else "ok"
+        return "stale" if now - self.last_read_at > timedelta(minutes=self.stale_minutes) else "ok"
 
     @property
     def ok(self) -> bool:
