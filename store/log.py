@@ -133,7 +133,7 @@ def log_page(db: Session, flt: LogFilter, size: int, after: str = "", before: st
         for reply in db.exec(select(Reply).where(col(Reply.message_pk).in_([m.id for m in messages]))
                              .order_by(col(Reply.id))):
             replies[reply.message_pk] = reply
-    rows = [LogRow(m, refs.get(m.submission_id), replies.get(m.id),
+    rows = [LogRow(m, refs.get(m.submission_id or -1), replies.get(m.id),
                    reason_codes(m.reasons)) for m in messages]
     at_start = newer_than is None and older_than is None
     newer = None if at_start or (newer_than and not more) or not rows else encode_cursor(rows[0].message)

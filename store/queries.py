@@ -32,10 +32,10 @@ def _local(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(Nominee.id)).all()
+    rows = db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(col(Nominee.id))).all()
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     nominee_ids = [n.id for n in rows]
-    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(nominee_ids)).order_by(Evidence.id)):
+    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(nominee_ids)).order_by(col(Evidence.id))):
         evidence[item.nominee_id].append(
             {"url": item.url} if item.url else {"filename": item.filename, "sha256": item.sha256})
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -53,12 +53,13 @@ def references_of(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    return dict(db.exec(select(Submission.id, Submission.reference).where(col(Submission.id).in_(wanted))).all())
+    found = db.exec(select(col(Submission.id), col(Submission.reference)).where(col(Submission.id).in_(wanted)))
+    return {pk: reference for pk, reference in found if pk is not None}
 
 
 def export_messages(db: Session, tz: ZoneInfo) -> list[dict[str, Any]]:
     """One object per received message, in receipt order (the fields of the corpus README)."""
-    messages = db.exec(select(Message).order_by(Message.received_at, Message.id)).all()
+    messages = db.exec(select(Message).order_by(col(Message.received_at), col(Message.id))).all()
     nominees = _nominees_by_message(db, [m.id or 0 for m in messages])
     refs = references_of(db, [m.submission_id for m in messages])
     return [{
@@ -75,4 +76,4 @@ def submission_by_reference(db: Session, reference: str) -> Submission | None:
 
 
 def thread_messages(db: Session, submission_id: int) -> list[Message]:
-    return list(db.exec(select(Message).where(Message.submission_id == submission_id).order_by(Message.id)))
+    return list(db.exec(select(Message).where(Message.submission_id == submission_id).order_by(col(Message.id))))

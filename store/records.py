@@ -76,8 +76,8 @@ def claim(db: Session, message_pk: int, worker: str, ttl: timedelta = timedelta(
     """
     stamp = now()
     result = db.execute(update(Message).where(
-        Message.id == message_pk, Message.status == "received",
-        or_(col(Message.claimed_by).is_(None), Message.claimed_by == worker, col(Message.claimed_until) < stamp),
+        col(Message.id) == message_pk, col(Message.status) == "received",
+        or_(col(Message.claimed_by).is_(None), col(Message.claimed_by) == worker, col(Message.claimed_until) < stamp),
     ).values(claimed_by=worker, claimed_until=stamp + ttl))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -144,7 +144,7 @@ def _submission(db: Session, message: Message, decision: Decision, prefix: str) 
         # one nobody is ever told.
         earlier = db.exec(select(Message).where(
             Message.rfc_message_id == message.rfc_message_id, Message.sender == message.sender,
-            Message.id != message.id, col(Message.submission_id).is_not(None)).order_by(Message.id)).first()
+            Message.id != message.id, col(Message.submission_id).is_not(None)).order_by(col(Message.id))).first()
         return db.get(Submission, earlier.submission_id) if earlier and earlier.submission_id else None
     if decision.outcome.value not in ("accepted", "rejected", "needs_review") or decision.quarter is None:
         return None
@@ -170,13 +170,13 @@ def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submi
             db.add(Evidence(nominee_id=row.id or 0, **item.model_dump()))
         if active and decision.replaces:
             db.execute(update(Nominee).where(
-                col(Nominee.id).in_(decision.replaces), Nominee.name_key == row.name_key,
+                col(Nominee.id).in_(decision.replaces), col(Nominee.name_key) == row.name_key,
             ).values(active=False, superseded_by=row.id))
     if active and decision.replaces:
         # Earlier rows of the same thread are corrected by this mail even when renamed.
         db.execute(update(Nominee).where(
             col(Nominee.id).in_(decision.replaces), col(Nominee.superseded_by).is_(None),
-            Nominee.message_pk != message.id).values(active=False))
+            col(Nominee.message_pk) != message.id).values(active=False))
 
 
 def save_decision(db: Session, message: Message, decision: Decision, prefix: str) -> Submission | None:
@@ -212,7 +212,7 @@ def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: 
 
 
 def pending_replies(db: Session) -> list[Reply]:
-    return list(db.exec(select(Reply).where(col(Reply.status).in_(("queued", "sending"))).order_by(Reply.id)))
+    return list(db.exec(select(Reply).where(col(Reply.status).in_(("queued", "sending"))).order_by(col(Reply.id))))
 
 
 def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedelta(minutes=5)) -> bool:
@@ -223,10 +223,10 @@ def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedel
     """
     stamp = now()
     result = db.execute(update(Reply).where(
-        Reply.id == reply.id,
-        or_(Reply.status == "queued",
-            and_(Reply.status == "sending",
-                 or_(Reply.claimed_by == worker, col(Reply.claimed_until) < stamp))),
+        col(Reply.id) == reply.id,
+        or_(col(Reply.status) == "queued",
+            and_(col(Reply.status) == "sending",
+                 or_(col(Reply.claimed_by) == worker, col(Reply.claimed_until) < stamp))),
     ).values(status="sending", attempts=Reply.attempts + 1, claimed_by=worker, claimed_until=stamp + ttl))
     taken = bool(result.rowcount)  # type: ignore[attr-defined]
     if taken:
@@ -281,10 +281,10 @@ def save_checkpoint(db: Session, folder: str, uidvalidity: int, last_uid: int) -
 
 def undecided(db: Session) -> list[Message]:
     """Messages recorded but not yet decided (left by a crash or a failure), oldest first."""
-    return list(db.exec(select(Message).where(Message.status == "received").order_by(Message.id)))
+    return list(db.exec(select(Message).where(Message.status == "received").order_by(col(Message.id))))
 
 
 def not_moved(db: Session, folder: str, uidvalidity: int) -> list[Message]:
     return list(db.exec(select(Message).where(and_(
-        Message.folder == folder, Message.uidvalidity == uidvalidity, Message.status == "decided",
+        col(Message.folder) == folder, col(Message.uidvalidity) == uidvalidity, col(Message.status) == "decided",
         col(Message.moved).is_(False)))))
