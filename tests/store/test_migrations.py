@@ -4,17 +4,20 @@ declares (so a column renamed in the code but not in a migration fails here, not
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
-from store.db import alembic_config, make_engine, migrate, session
-from store.models import Attachment, Event, Message, Nominee, Reply, Submission, WebUser
+from store.db import MIGRATIONS, alembic_config, make_engine, migrate, session
+from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission, WebUser
 from store.types import UTCDateTime
 
 RECEIVED = datetime(2024, 6, 17, 9, 30, tzinfo=timezone(timedelta(hours=7)))  # 02:30 UTC
@@ -25,7 +28,8 @@ def _table(name: str, *columns: str, moments: tuple[str, ...] = ()) -> sa.TableC
 
 
 def _fill_at_0008(engine: Engine) -> None:
-    """One mail with its submission, nominee, attachment, reply and event, written with 0008's names."""
+    """One mail with its submission, nominee (with evidence: a migration that copies the nominee table
+    must keep the rows pointing at it), attachment, reply and event, written with 0008's names."""
     with engine.begin() as conn:
         conn.execute(sa.insert(_table(
             "message", "id", "sha256", "message_id", "origin", "folder", "uidvalidity", "uid", "spool_path",
@@ -45,6 +49,8 @@ def _fill_at_0008(engine: Engine) -> None:
             "source", "active")).values(
             id=1, message_id=1, submission_id=1, kind="individual", category="nha_giao", name="Nguyễn Thị Hoa",
             name_key="nguyen thi hoa", summary="", source="", active=True))
+        conn.execute(sa.insert(_table("evidence", "id", "nominee_id", "filename", "sha256")).values(
+            id=1, nominee_id=1, filename="bang-khen.pdf", sha256="c" * 64))
         conn.execute(sa.insert(_table(
             "attachment", "id", "message_id", "filename", "content_type", "size", "sha256", "path", "role")).values(
             id=1, message_id=1, filename="phieu.docx", content_type="", size=1, sha256="b" * 64, path="/a",
@@ -77,7 +83,9 @@ def test_upgrade_from_0008_keeps_every_row_and_link(database_url: str) -> None:
         assert message.rfc_message_id == "<hoso@thpt.edu.vn>"
         assert message.received_at == RECEIVED and message.received_at.tzinfo == UTC
         assert db.exec(select(Submission)).one().first_message_pk == message.id
-        assert db.exec(select(Nominee)).one().message_pk == message.id
+        nominee = db.exec(select(Nominee)).one()
+        assert nominee.message_pk == message.id
+        assert db.exec(select(Evidence)).one().nominee_id == nominee.id
         assert db.exec(select(Attachment)).one().message_pk == message.id
         assert db.exec(select(Reply)).one().message_pk == message.id
         assert db.exec(select(Event)).one().message_pk == message.id
@@ -137,3 +145,35 @@ def test_web_accounts_are_among_the_store_tables(database_url: str) -> None:
         db.add(WebUser(name="admin", password_hash="x", role="admin", created_at=RECEIVED))
     with session(engine) as db:
         assert db.exec(select(WebUser)).one().created_at == RECEIVED
+
+
+COPYING_MIGRATION = '''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999_copy"
+down_revision = "{head}"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("nominee") as batch:  # a new foreign key: SQLite copies the table
+        batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_nominee_extra", "message", ["extra"], ["id"])
+'''
+
+
+def test_a_migration_that_copies_a_table_others_point_to_keeps_their_rows(database_url: str,
+                                                                           tmp_path: Path) -> None:
+    """GIVEN evidence rows pointing at nominees WHEN a later migration rebuilds the nominee table (what
+    batch_alter_table does on SQLite for a new foreign key) THEN it runs and the evidence keeps its nominee."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head = ScriptDirectory.from_config(alembic_config(make_engine(database_url))).get_current_head()
+    (scripts / "versions" / "9999_copy.py").write_text(COPYING_MIGRATION.format(head=head), encoding="utf-8")
+    engine = _at_0008(database_url)
+    config = alembic_config(engine)
+    config.set_main_option("script_location", str(scripts))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT nominee_id FROM evidence")).scalar_one() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM nominee")).scalar_one() == 1
