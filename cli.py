@@ -22,12 +22,13 @@ from rich.table import Table
 
 import cli_views as views
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
+from domain.mail import RawMessage
+from domain.wording import OUTCOME_TEXT
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, SignInFailed
-from intake.signin_text import cause_text
-from intake.models import RawMessage
 from intake.received import receipt_time
-from intake.wording import OUTCOME_TEXT
+from intake.signin_text import cause_text
 from intake.worker import Worker
+from reports.template_docx import template_file
 from store import queries
 from store.db import session
 from store.log import LogFilter, LogRow, log_page
@@ -41,7 +42,8 @@ console = Console() if sys.stdout.isatty() else Console(width=int(os.environ.get
 
 def _worker(config: Path, name: str | None = None) -> Worker:
     settings = settings_or_exit(config)
-    return Worker(settings, engine_or_exit(settings), units_or_exit(settings), name=name or socket.gethostname())
+    return Worker(settings, engine_or_exit(settings), units_or_exit(settings), name=name or socket.gethostname(),
+                  template=template_file(settings.reports, settings.smtp.sender))
 
 
 def _logging(verbose: bool, service: bool = False) -> None:
@@ -222,7 +224,7 @@ review_app = typer.Typer(help="Thư chờ xác minh (địa chỉ chưa đăng k
                          no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(review_app, name="review")
-from intake.auth_cli import app as auth_app  # noqa: E402 - dhtt auth login|status|logout (issue 13)
+from cli_auth import app as auth_app  # noqa: E402 - dhtt auth login|status|logout (issue 13)
 app.add_typer(auth_app, name="auth")
 
 
@@ -318,9 +320,9 @@ _mount_web()
 
 
 def _mount_doctor() -> None:
-    import intake.doctor_cli
+    import cli_doctor
 
-    app.registered_commands.extend(intake.doctor_cli.app.registered_commands)  # dhtt doctor
+    app.registered_commands.extend(cli_doctor.app.registered_commands)  # dhtt doctor
 
 
 _mount_doctor()

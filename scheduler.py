@@ -20,6 +20,7 @@ from intake.errors import IntakeError
 from intake.runner import run_forever
 from intake.worker import Worker
 from reports.jobs import register_report_jobs
+from reports.template_docx import template_file
 from settings import ConfigError, Settings, load_settings
 from store.db import open_database
 from store.errors import StoreError
@@ -31,7 +32,8 @@ log = logging.getLogger("dhtt.scheduler")
 def build_worker(settings: Settings, name: str) -> Worker:
     engine = open_database(settings.database.url, settings.database.echo)
     units = load_units(settings.units_path())
-    return Worker(settings, engine, units, name=name)
+    return Worker(settings, engine, units, name=name,
+                  template=template_file(settings.reports, settings.smtp.sender))
 
 
 def poll_mailbox(worker: Worker) -> None:

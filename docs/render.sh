@@ -41,7 +41,7 @@ from reports.context import report_context
 from reports.digest import build_digest
 from reports.digest_mail import digest_mail
 from reports.quarterly import load_quarter, write_quarter_reports
-from reports.template_docx import template_bytes
+from reports.template_docx import template_bytes, template_file
 from settings import load_settings
 from store.db import open_database, session
 from store.units import load_units
@@ -50,7 +50,8 @@ from store.units import load_units
 def main() -> None:
     work = Path(sys.argv[1])
     settings = load_settings(work / "config.toml")
-    worker = Worker(settings, open_database(settings.database.url), load_units(None))
+    worker = Worker(settings, open_database(settings.database.url), load_units(None),
+                    template=template_file(settings.reports, settings.smtp.sender))
     corpus = Path("..") / "shared" / "corpus" / "emails"
     worker.import_messages(_read_files(sorted(corpus.glob("*.eml"))))
     ctx = report_context(settings)

@@ -10,28 +10,30 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from domain.codes import Outcome, ReasonCode, ReplyKind
+from domain.decision import Decision, Reason
+from domain.mail import RawMessage
+from domain.units import UnitDirectory
 from intake.analysis import Analysis, AnalysisLimits
 from intake.authentication import trusted_results
 from intake.errors import OutboxUnavailable, ReadingStopped
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
 from intake.message import MessageLimits, parse_headers
-from intake.models import Decision, InboundMessage, Outcome, RawMessage, Reason, ReplyKind
+from intake.models import InboundMessage
 from intake.outbox import SmtpClient, flush_outbox
+from intake.outgoing import MailFile, ReplySettings, queue
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader, StoredFile
-from intake.outgoing import DOCX, MailFile, ReplySettings, queue
 from intake.replies import build_reply
 from intake.screening import ScreenSettings
 from intake.spool import Spool
-from parsers.models import ReasonCode
 from parsers.pdf_signature import load_trust_roots
 from settings import Settings
 from store import records
 from store.db import session
 from store.models import Attachment as AttachmentRow
 from store.models import Message
-from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,10 @@ log = logging.getLogger(__name__)
 class Worker:
     """Processes mail for one Settings; every step is idempotent, so a restart just resumes."""
 
-    def __init__(self, settings: Settings, engine: Engine, units: UnitDirectory, name: str = "worker") -> None:
+    def __init__(self, settings: Settings, engine: Engine, units: UnitDirectory, name: str = "worker", *,
+                 template: MailFile | None) -> None:
+        """`template` is the nomination template sent with every rejection so the unit can fill it in
+        (built by reports/, which intake must not import); None sends rejections without it."""
         self.settings = settings
         self.engine = engine
         self.units = units
@@ -56,7 +61,7 @@ class Worker:
             authserv_ids=intake.authserv_id, limits=_limits(settings))
         self.replies = ReplySettings.of(settings)
         self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env), signin=settings)
-        self._template_file: MailFile | None = None
+        self.template = template
         self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb,
                              self.spool.root)
 
@@ -129,21 +134,11 @@ class Worker:
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
                             quota=decision.quota, settings=self.replies)
         if reply is not None:
-            if decision.reply == ReplyKind.rejection:
-                reply.attachments.append(self._template())
+            if decision.reply == ReplyKind.rejection and self.template is not None:
+                reply.attachments.append(self.template)
             queue(db, reply, self.replies, datetime.now(UTC), message_pk=message.id)
         db.commit()
         log.info("message %s: %s %s", message.id, decision.outcome.value, [r.code.value for r in decision.reasons])
-
-    def _template(self) -> MailFile:
-        """The nomination template, sent with every rejection so the unit can fill it in."""
-        if self._template_file is None:
-            from reports.template_docx import FILENAME, template_bytes
-
-            self._template_file = MailFile(
-                filename=FILENAME, data=template_bytes(self.settings.reports, self.settings.smtp.sender),
-                content_type=DOCX)
-        return self._template_file
 
     def _unit_name(self, decision: Decision) -> str | None:
         unit = self.units.by_code(decision.unit_code)

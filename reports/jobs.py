@@ -16,7 +16,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from intake.quarters import WINDOW_LAST_DAY, deadline, quarter_of
+from domain.quarters import WINDOW_LAST_DAY, deadline, quarter_of
 from intake.worker import Worker
 from reports.context import ReportContext, report_context
 from reports.digest_mail import send_digest

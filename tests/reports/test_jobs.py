@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from intake.worker import Worker
 from reports.context import report_context
 from reports.jobs import TABLE, register_report_jobs
+from reports.template_docx import template_file
 from store.db import open_database
 from store.models import Reply
 from store.units import load_units
@@ -25,7 +26,8 @@ JOBS = {"send_digest", "send_reminders", "write_quarter_reports"}
 def _worker(database_url: str, tmp: Path, sink) -> Worker:  # type: ignore[no-untyped-def]
     settings = report_settings(tmp / "unused.sqlite", tmp, sink)
     settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": database_url})})
-    return Worker(settings, open_database(database_url), load_units(None))
+    return Worker(settings, open_database(database_url), load_units(None),
+                  template=template_file(settings.reports, settings.smtp.sender))
 
 
 def _scheduler(worker: Worker) -> BackgroundScheduler:

@@ -7,12 +7,13 @@ from pathlib import Path
 from sqlmodel import select
 
 from cli import _read_files
-from intake.models import RawMessage
+from domain.mail import RawMessage
+from intake.worker import Worker
+from reports.template_docx import template_file
 from settings import parse_settings
 from store.db import open_database, session
 from store.models import Counter, Message, Submission
 from store.units import load_units
-from intake.worker import Worker
 
 
 def test_duplicate_delivery_uses_no_reference_number(database_url: str, corpus_dir: Path, tmp_path: Path) -> None:
@@ -22,7 +23,8 @@ def test_duplicate_delivery_uses_no_reference_number(database_url: str, corpus_d
     first = _read_files([sorted((corpus_dir / "emails").glob("001-*.eml"))[0]])[0]
     again = RawMessage(data=b"X-Delivered-Again: yes\r\n" + first.data, received_at=first.received_at,
                        origin="import")
-    with Worker(settings, open_database(database_url), load_units(None)) as worker:
+    with Worker(settings, open_database(database_url), load_units(None),
+                template=template_file(settings.reports, settings.smtp.sender)) as worker:
         worker.import_messages([first, again])
         with session(worker.engine) as db:
             rows = db.exec(select(Message).order_by(Message.id)).all()
