@@ -26,10 +26,10 @@ class StoreHistory:
     def duplicate_of(self, msg: InboundMessage) -> PriorMessage | None:
         """The earlier delivery of this mail: the same Message-ID from the same sender (a Message-ID
         reused by another sender, by a careless client or a forger, is another mail)."""
-        if not msg.message_id:
+        if not msg.rfc_message_id:
             return None
         row = self.db.exec(select(Message).where(
-            Message.rfc_message_id == msg.message_id, Message.sender == msg.sender, Message.id != self.current.id,
+            Message.rfc_message_id == msg.rfc_message_id, Message.sender == msg.sender, Message.id != self.current.id,
             col(Message.outcome).is_not(None)).order_by(Message.id)).first()
         if row is None or row.outcome is None:
             return None

@@ -64,7 +64,7 @@ def reply_subject(kind: ReplyKind, subject: str, reference: str | None) -> str:
 
 def thread_ids(original: InboundMessage) -> tuple[str | None, list[str]]:
     """In-Reply-To and References: theirs plus their message-id, deduped, the root and the newest."""
-    own = original.message_id if MSGID.fullmatch(original.message_id or "") else None
+    own = original.rfc_message_id if MSGID.fullmatch(original.rfc_message_id or "") else None
     seen: list[str] = []
     for mid in original.references + ([own] if own else []):
         if MSGID.fullmatch(mid) and mid not in seen:
@@ -184,7 +184,7 @@ def _stranger_pending(context: dict[str, Any], recipient: str, original: Inbound
                        "unknown_sender": True, "exemplars": [], "problems": [], "quota": None}
     text, html = render(ReplyKind.pending.value, **fixed)
     # Threaded on their Message-ID only when it is a plain id (it also shows which mail is answered).
-    own = original.message_id if _PLAIN_MSGID.fullmatch(original.message_id or "") else None
+    own = original.rfc_message_id if _PLAIN_MSGID.fullmatch(original.rfc_message_id or "") else None
     return OutgoingMail(
         message_id=message_id(ReplyKind.pending.value, key, settings), kind=ReplyKind.pending.value,
         to=[recipient], subject=reply_subject(ReplyKind.pending, "", reference), text=text, html=html,
