@@ -53,6 +53,26 @@ def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần 
 
 
 @app.command()
+def council(review: int = typer.Option(..., "--review", "-r",
+                                       help="Số đợt xem xét (trong địa chỉ trang Xét chọn, khen thưởng)."),
+            out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp (mặc định: report_dir trong cấu hình)."),
+            config: Path = CONFIG_OPTION) -> None:
+    """Lập danh sách trình Hội đồng Thi đua, Khen thưởng và danh sách đề nghị khen thưởng của một đợt xem xét."""
+    from reports.council import write_council_lists
+    from store.reviews import ReviewNotFound
+
+    _, engine, units, ctx = _open(config)
+    try:
+        paths = write_council_lists(engine, review, units, ctx.reports, out or ctx.report_dir, _today(ctx).date())
+    except ReviewNotFound:
+        typer.echo(f"lỗi: không có đợt xem xét số {review}", err=True)
+        raise typer.Exit(2) from None
+    for path in paths:
+        typer.echo(f"Đã ghi {path}")
+    _warn_unsigned(ctx)
+
+
+@app.command()
 def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2024-2025."),
            plan: bool = typer.Option(False, "--plan", help="Cả giai đoạn 2023-2025 của Kế hoạch."),
            out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp."),

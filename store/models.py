@@ -91,6 +91,7 @@ class Nominee(SQLModel, table=True):
     source: str = ""
     active: bool = True  # False once a resubmission replaced it, or its mail was not accepted
     superseded_by: int | None = Field(default=None, foreign_key="nominee.id")
+    exemplar_id: int | None = Field(default=None, foreign_key="exemplar.id", index=True)  # store.council
 
 
 class Attachment(SQLModel, table=True):
@@ -185,3 +186,6 @@ class WebUser(SQLModel, table=True):
     # Sessions carry the generation they were opened under; sign-out and a new password raise it, so
     # every cookie issued before stops working at once (the signed cookie itself cannot be recalled).
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+import store.council  # noqa: E402,F401  (the exemplar table the nominee refers to; registered with the rest)
