@@ -172,3 +172,23 @@ def template(out: Path = typer.Option(None, "--out", "-o",
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"Đã ghi {out}")
+
+
+@app.command()
+def publish(out: Path = typer.Option(None, "--out", "-o",
+                                     help="Thư mục ghi trang công bố (mặc định: site_dir trong cấu hình)."),
+            config: Path = CONFIG_OPTION) -> None:
+    """Xuất bản chuyên mục gương điển hình tiên tiến: trang web tĩnh và bản tin Atom."""
+    from domain.wording import publicity as wording
+    from reports.publish import publish as write, publish_problem
+    from reports.site import SiteFolderError
+
+    settings, engine, units, ctx = _open(config)
+    folder = out or settings.path(ctx.reports.site_dir)
+    try:
+        done = write(engine, units, folder, ctx.reports.site_url)
+    except (SiteFolderError, OSError) as err:
+        typer.echo("lỗi: " + wording.NOT_PUBLISHED.format(folder=folder, problem=publish_problem(err)), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(wording.PUBLISHED.format(count=done.count, folder=done.folder))
+

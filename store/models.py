@@ -189,3 +189,4 @@ class WebUser(SQLModel, table=True):
 
 
 import store.council  # noqa: E402,F401  (the exemplar table the nominee refers to; registered with the rest)
+import store.publicity  # noqa: E402,F401  (the publication table, which refers to exemplar and attachment)

@@ -1,7 +1,7 @@
 """names: the RFC header is rfc_message_id, a key to message.id is message_pk; the unused unit table goes
 
 Revision ID: 0009_names
-Revises: 0010_council (the newest migration on main when this was merged; chain it after whatever is
+Revises: 0011_publicity (the newest migration on main when this was merged; chain it after whatever is
 newest, so a database already past it still gets these renames)
 
 Columns are renamed in place (ALTER TABLE ... RENAME COLUMN, SQLite 3.25 and later, and PostgreSQL):
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_names"
-down_revision = "0010_council"
+down_revision = "0011_publicity"
 branch_labels = None
 depends_on = None
 
