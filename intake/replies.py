@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from intake.models import Decision, InboundMessage, Nomination, Reason, ReplyKind
-from intake.outgoing import MSGID, OutgoingMail, ReplySettings, message_id, render
+from intake.outgoing import MSGID, MailFile, OutgoingMail, ReplySettings, message_id, render
 from intake.quota import QuotaStatus
 from intake import wording
 from parsers.models import ReasonCode
@@ -131,10 +131,24 @@ def _addressee(decision: Decision, original: InboundMessage, unit_name: str | No
     return named or original.sender_name or "Quý đơn vị"
 
 
+def unsaid(kind: ReplyKind, quota: QuotaStatus | None) -> set[ReasonCode]:
+    """Reasons a letter of this kind does not list, because it says them its own way."""
+    skip: set[ReasonCode] = set()
+    if kind == ReplyKind.rejection:
+        skip.add(ReasonCode.late)  # nothing was recorded late: the letter says it in its own note
+    if quota is not None or kind == ReplyKind.rejection:
+        skip.add(ReasonCode.quota_short)  # the quota table says it, or nothing was counted
+    if kind == ReplyKind.pending:
+        skip.add(ReasonCode.unknown_sender)  # the letter itself is about it
+    return skip
+
+
 def build_reply(decision: Decision, original: InboundMessage, *, key: str, reference: str | None,
-                unit_name: str | None, quota: QuotaStatus | None,
-                settings: ReplySettings) -> OutgoingMail | None:
-    """The ack, rejection or pending reply the decision calls for; None for ReplyKind.none."""
+                unit_name: str | None, quota: QuotaStatus | None, settings: ReplySettings,
+                template: MailFile | None = None) -> OutgoingMail | None:
+    """The ack, rejection or pending reply the decision calls for; None for ReplyKind.none.
+
+    A rejection carries the nomination `template`, so the unit can fill it in and send it again."""
     if decision.reply == ReplyKind.none:
         return None
     kind = decision.reply
@@ -144,13 +158,7 @@ def build_reply(decision: Decision, original: InboundMessage, *, key: str, refer
     reasons = decision.reasons
     if late and not decision.has(ReasonCode.late):
         reasons = [Reason(code=ReasonCode.late)] + reasons
-    skip: set[ReasonCode] = set()
-    if kind == ReplyKind.rejection:
-        skip.add(ReasonCode.late)  # nothing was recorded late: the letter says it in its own note
-    if quota is not None or kind == ReplyKind.rejection:
-        skip.add(ReasonCode.quota_short)  # the quota table says it, or nothing was counted
-    if kind == ReplyKind.pending:
-        skip.add(ReasonCode.unknown_sender)  # the letter itself is about it
+    skip = unsaid(kind, quota)
     context = {
         "office": settings.sender_name, "mailbox": settings.sender, "contact": settings.contact,
         "addressee": _addressee(decision, original, unit_name), "reference": reference,
@@ -170,6 +178,7 @@ def build_reply(decision: Decision, original: InboundMessage, *, key: str, refer
         message_id=message_id(kind, key, settings), kind=kind.value, to=[recipient],
         subject=reply_subject(kind, original.subject, reference), text=text, html=html,
         in_reply_to=in_reply_to, references=references,
+        attachments=[template] if template is not None and kind == ReplyKind.rejection else [],
     )
 
 
