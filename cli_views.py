@@ -66,8 +66,8 @@ def log_blocks(entries: list[dict[str, Any]]) -> Iterator[str]:
 
 
 def _nominee_lines(number: int, nominee: dict[str, Any]) -> Iterator[str]:
-    kind = KIND_TEXT.get(nominee["kind"], nominee["kind"])  # type: ignore[call-overload]
-    category = CATEGORY_TEXT.get(nominee["category"], nominee["category"] or "chưa xác định")  # type: ignore[call-overload]
+    kind = KIND_TEXT.get(nominee["kind"], nominee["kind"])
+    category = CATEGORY_TEXT.get(nominee["category"], nominee["category"] or "chưa xác định")
     yield f"  {number}. [bold]{escape(nominee['name'] or 'chưa rõ tên')}[/bold] — {kind}, {category}, " \
           f"cấp học: {level_text(nominee['school_level'])}"
     for label, key in (("Chức vụ", "position"), ("Đơn vị công tác", "workplace")):
@@ -93,7 +93,7 @@ def show_lines(reference: str, status: str, unit: str, quarter: str, items: list
         moment = datetime.fromisoformat(item["received_at"])
         yield ""
         yield f"Thư {number}: nhận lúc {moment:%H:%M} ngày {moment:%d/%m/%Y}, từ {escape(item['sender'])} — " \
-              f"{OUTCOME_TEXT.get(item['outcome'], item['outcome'])}"  # type: ignore[call-overload]
+              f"{OUTCOME_TEXT.get(item['outcome'], item['outcome'])}"
         if item["reasons"]:
             yield f"  Lý do: {escape(reasons_text(item['reasons']))}"
         yield f"  Trả lời: {REPLY_TEXT.get(item['reply'] or 'none', item['reply'])}"

@@ -36,8 +36,8 @@ def _undo(worker: Worker, message_pk: int, actor: str, kind: str, **change: obje
         records.log_event(db, kind, message.id, actor=actor, previous=message.outcome,
                           reasons=message.reasons, **change)
         nominees = [n.id for n in db.exec(select(Nominee).where(Nominee.message_id == message.id))]
-        db.exec(delete(Evidence).where(col(Evidence.nominee_id).in_(nominees)))  # type: ignore[call-overload]
-        db.exec(delete(Nominee).where(col(Nominee.id).in_(nominees)))  # type: ignore[call-overload]
+        db.exec(delete(Evidence).where(col(Evidence.nominee_id).in_(nominees)))
+        db.exec(delete(Nominee).where(col(Nominee.id).in_(nominees)))
         for key, value in change.items():
             setattr(message, key, value)
         message.status, message.outcome, message.failures, message.claimed_by = "received", None, 0, None

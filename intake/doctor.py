@@ -211,9 +211,10 @@ def config_steps(settings: Settings, config: Path) -> list[Step]:
             Step(group, "config.oauth2_secret", "Khóa bí mật của ứng dụng", lambda: check_oauth2_secret(settings),
                  blocks="chưa có khóa bí mật của ứng dụng"),
         ]
-        if settings.oauth2.secret_expires:
+        expires = settings.oauth2.secret_expires
+        if expires:
             steps.append(Step(group, "config.secret_expires", "Hạn của khóa bí mật",
-                              lambda: check_secret_expiry(settings.oauth2.secret_expires, date.today())))
+                              lambda: check_secret_expiry(expires, date.today())))
     return steps
 
 

@@ -9,6 +9,7 @@ import imapclient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
 from intake import signin
+from intake.errors import SignInFailed
 from intake.doctor import CheckFailed, Step
 from intake.doctor_advice import PORTS, cause_detail, detect_provider, no_password_advice, signin_advice
 from intake.doctor_net import (CONNECT_TIMEOUT, PASSWORD_MECHANISMS, RawProbe, certificate_detail, error_text,
@@ -114,7 +115,7 @@ class ImapProbe:
         assert self.client is not None
         try:
             signin.imap_login(self.client, self.settings)
-        except signin.SignInFailed as err:
+        except SignInFailed as err:
             raise CheckFailed(cause_detail(err.cause),
                               signin_advice(err.cause, "imap", self.settings, self.provider)) from None
         s = self.settings.imap

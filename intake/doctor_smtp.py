@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from intake import signin
+from intake.errors import SignInFailed
 from intake.doctor import CheckFailed, Step
 from intake.doctor_advice import (PORTS, cause_detail, detect_provider, no_password_advice, send_refused_advice,
                                   signin_advice)
@@ -120,7 +121,7 @@ class SmtpProbe:
             return "không đăng nhập (chưa đặt smtp.user)"
         try:
             signin.smtp_login(self.client, self.settings)
-        except signin.SignInFailed as err:
+        except SignInFailed as err:
             raise CheckFailed(cause_detail(err.cause),
                               signin_advice(err.cause, "smtp", self.settings, self.provider)) from None
         return "đã đăng nhập bằng mật khẩu" if s.auth == "password" else "đã đăng nhập bằng XOAUTH2"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -16,6 +16,8 @@ from intake.config import ImapSettings
 from intake.errors import MailboxLoginFailed, MailboxUnavailable
 from intake.models import RawMessage
 from intake.signin import imap_login
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -106,7 +108,7 @@ class Mailbox:
         info = self.client.select_folder(self.settings.inbox)
         self.uidvalidity = int(info[b"UIDVALIDITY"])
 
-    def _guard(self, func, *args):  # type: ignore[no-untyped-def]
+    def _guard(self, func: Callable[..., _T], *args: Any) -> _T:
         try:
             return func(*args)
         except _NETWORK_ERRORS as err:

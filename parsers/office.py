@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import logging
 
-import msoffcrypto  # type: ignore[import-untyped]  # ships no type information
+import msoffcrypto  # ships no type information
 import olefile
-from msoffcrypto.exceptions import FileFormatError  # type: ignore[import-untyped]  # as above
+from msoffcrypto.exceptions import FileFormatError  # as above
 
 from parsers.errors import EncryptedDocument
 

@@ -102,7 +102,7 @@ def check_signatures(data: bytes, trust_roots: list[bytes]) -> SignatureCheck:
 
 
 def _check(embedded: object, trust_roots: list[bytes]) -> Signature:
-    from asn1crypto import x509  # type: ignore[import-untyped]
+    from asn1crypto import x509
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
@@ -144,7 +144,7 @@ def _time(status: object) -> datetime | None:
     stamp = getattr(status, "timestamp_validity", None)
     moment = stamp.timestamp if stamp is not None and stamp.intact and stamp.valid else \
         getattr(status, "signer_reported_dt", None)
-    if moment is None:
+    if not isinstance(moment, datetime):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

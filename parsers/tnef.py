@@ -7,8 +7,8 @@ import logging
 import struct
 
 from pydantic import BaseModel
-from tnefparse import TNEF  # type: ignore[import-untyped]  # ships no type information
-from tnefparse.properties import MAPI_ATTACH_LONG_FILENAME  # type: ignore[import-untyped]
+from tnefparse import TNEF  # ships no type information
+from tnefparse.properties import MAPI_ATTACH_LONG_FILENAME
 
 log = logging.getLogger(__name__)
 

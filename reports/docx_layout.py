@@ -50,7 +50,9 @@ def new_document(landscape: bool = True) -> DocxDocument:
 
 def text_width_cm(doc: DocxDocument) -> float:
     section = doc.sections[0]
-    return (section.page_width - section.left_margin - section.right_margin) / 360000
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    assert width is not None and left is not None and right is not None  # set by the template
+    return float(width - left - right) / 360000
 
 
 def write(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
@@ -160,7 +162,7 @@ def _repeat_header(table: Table) -> None:
 
 def grid(doc: DocxDocument, heads: Sequence[str], widths_cm: Sequence[float], rows: int) -> Table:
     """A bordered table with bold repeated column heads and `rows` empty body rows."""
-    table = doc.add_table(rows=rows + 1, cols=len(heads))
+    table: Table = doc.add_table(rows=rows + 1, cols=len(heads))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -72,7 +73,8 @@ class PeriodData(BaseModel):
         return out
 
 
-def _table(items: list[ExemplarRow], quarters: list[str], key, labels: list[tuple[str, str]]) -> CountTable:  # type: ignore[no-untyped-def]
+def _table(items: list[ExemplarRow], quarters: list[str], key: Callable[[ExemplarRow], str | None],
+           labels: Sequence[tuple[str | None, str]]) -> CountTable:
     counts = Counter((key(e), e.quarter) for e in items)
     return CountTable(rows=[(label, [counts[(code, q)] for q in quarters]) for code, label in labels])
 

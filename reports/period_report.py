@@ -74,7 +74,7 @@ def build_period_docx(data: PeriodData, settings: ReportSettings, day: date) -> 
 
 def build_period_xlsx(data: PeriodData, settings: ReportSettings) -> Workbook:
     book = Workbook()
-    book.remove(book.active)
+    book.remove(xl.first_sheet(book))
     for attr, label in SECTIONS:
         sheet = book.create_sheet(f"Theo {label.lower()}")
         title = f"SỐ GƯƠNG ĐIỂN HÌNH TIÊN TIẾN THEO {label.upper()} - {data.title}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.shared import Pt
 
 from intake import wording
 from reports import docx_layout as layout
@@ -113,7 +114,7 @@ def build_quarterly_docx(data: QuarterData, settings: ReportSettings, day: date)
         _exemplar_table(doc, data)
     else:
         layout.para(doc, "Trong quý chưa có đơn vị nào gửi hồ sơ gương điển hình tiên tiến hợp lệ.")
-    layout.para(doc, summary_line(data), italic=True, size=13).paragraph_format.space_before = layout.Pt(6)
+    layout.para(doc, summary_line(data), italic=True, size=13).paragraph_format.space_before = Pt(6)
     layout.heading(doc, f"II. TÌNH HÌNH THỰC HIỆN CHỈ TIÊU {words.quarter_title(data.quarter)}")
     _quota_table(doc, data)
     layout.signature(doc, settings)

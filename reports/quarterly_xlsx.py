@@ -23,7 +23,7 @@ QUOTA_WIDTHS = (6, 40, 18, 10, 10, 10, 18)
 
 
 def _list_sheet(book: Workbook, data: QuarterData, settings: ReportSettings) -> None:
-    sheet = book.active
+    sheet = layout.first_sheet(book)
     sheet.title = "Danh sách"
     title = f"DANH SÁCH GƯƠNG ĐIỂN HÌNH TIÊN TIẾN {words.quarter_title(data.quarter)}"
     row = layout.heading_rows(sheet, settings, title, summary_line(data), len(LIST_HEADS))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.config import ReportSettings
@@ -43,8 +44,16 @@ def head_row(sheet: Worksheet, row: int, heads: Sequence[str], widths: Sequence[
         cell.font = Font(name=FONT, bold=True, size=BODY_SIZE)
         cell.fill, cell.border, cell.alignment = HEAD_FILL, BORDER, CENTER
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.freeze_panes = f"A{row + 1}"
     sheet.print_title_rows = f"{row}:{row}"
+
+
+def first_sheet(book: Workbook) -> Worksheet:
+    """The sheet a new workbook opens with (openpyxl types it loosely)."""
+    sheet = book.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("a new workbook starts with one worksheet")
+    return sheet
 
 
 def _named(book: Workbook, name: str, alignment: Alignment) -> str:
@@ -58,7 +67,9 @@ def _named(book: Workbook, name: str, alignment: Alignment) -> str:
 
 def body_row(sheet: Worksheet, row: int, values: Sequence[object], centered: Sequence[int] = ()) -> None:
     """One row of values; text from mails is written as text, never as a formula (see xlsx_cells)."""
-    wrap, center = _named(sheet.parent, "dhtt_wrap", WRAP), _named(sheet.parent, "dhtt_center", CENTER)
+    book = sheet.parent
+    assert book is not None  # a sheet we made belongs to a workbook
+    wrap, center = _named(book, "dhtt_wrap", WRAP), _named(book, "dhtt_center", CENTER)
     for column, value in enumerate(values, start=1):
         cell = write_cell(sheet, row, column, value)
         cell.style = center if column - 1 in centered else wrap
@@ -82,7 +93,10 @@ def landscape(sheet: Worksheet) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    props = sheet.sheet_properties.pageSetUpPr
+    if props is None:
+        props = sheet.sheet_properties.pageSetUpPr = PageSetupProperties()
+    props.fitToPage = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.print_options.horizontalCentered = True
 

@@ -68,7 +68,7 @@ def sanitise_html(html: str) -> str:
 def _reply_text(raw: bytes) -> str:
     mail = message_from_bytes(raw, policy=policy.default)
     part = mail.get_body(preferencelist=("plain",)) if mail.is_multipart() else mail
-    return part.get_content() if part is not None else ""  # type: ignore[union-attr]
+    return part.get_content() if part is not None else ""
 
 
 # The same bounds as the intake's reading: a hostile header or nest costs a page view no more
@@ -172,7 +172,7 @@ def _reason_codes(value: object) -> list[str]:
         try:
             value = json.loads(value)
         except ValueError:
-            return [value]
+            return [str(value)]
     items = value if isinstance(value, list) else [value]
     return [str(item.get("code", "")) if isinstance(item, dict) else str(item) for item in items]
 

@@ -111,7 +111,7 @@ def set_password(db: Session, name: str, password: str) -> WebUser:
 def revoke_sessions(db: Session, user: WebUser) -> None:
     """Ends every session of this account (sign-out, new password, disabled): cookies issued before
     carry the old generation. Raised in SQL, so two sign-outs at once both count."""
-    db.exec(update(WebUser).where(col(WebUser.id) == user.id)  # type: ignore[call-overload]
+    db.exec(update(WebUser).where(col(WebUser.id) == user.id)
             .values(session_generation=WebUser.session_generation + 1))
     db.refresh(user)
 

@@ -7,6 +7,7 @@ Revises:
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0001'

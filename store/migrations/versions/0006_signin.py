@@ -6,6 +6,7 @@ Revises: 0005_sessions
 
 import sqlalchemy as sa
 import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0006_signin"
