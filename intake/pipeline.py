@@ -120,18 +120,14 @@ class Case:
     reading: Reading
     auth: Authentication  # our server's verdict on the From domain
     inner: InboundMessage  # the submission: the mail itself, or the unit's mail a Sở office forwarded
+    analysis: Analysis  # the submission's content; the thread step adds its earlier mails' content
     forwarded_by: str | None = None
     unit: UnitInfo | None = None
     reasons: tuple[Reason, ...] = ()
-    analysis: Analysis | None = None  # this mail's content, completed by its thread's earlier mails
     thread: PriorSubmission | None = None
     quarter: str = ""
     late: bool = False
     nominations: tuple[Nomination, ...] = ()
-
-    @property
-    def content(self) -> Analysis:
-        return self.analysis if self.analysis is not None else self.reading.analysis
 
     def decided(self, outcome: Outcome, reply: ReplyKind, reasons: list[Reason], *,
                 nominations: list[Nomination] | None = None, replaces: list[int] | None = None,
@@ -190,7 +186,7 @@ def limits(case: Case, ctx: Context) -> Case | Decision:
                         quarter=quarter_of(ctx.received_at, ctx.settings.tz),
                         reply=ReplyKind.rejection if unit else ReplyKind.none, sender=case.inner.sender,
                         forwarded_by=case.forwarded_by)
-    bomb = case.reading.analysis.bomb
+    bomb = case.analysis.bomb
     if bomb is not None and not ctx.overrides.released:
         return Decision(outcome=Outcome.quarantined, reasons=[bomb], sender=case.inner.sender,
                         unit_code=unit.code if unit else None, forwarded_by=case.forwarded_by)
@@ -200,12 +196,12 @@ def limits(case: Case, ctx: Context) -> Case | Decision:
 def thread(case: Case, ctx: Context) -> Case | Decision:
     """A reply continuing a submission adds to what its earlier mails held (as read then, stored)."""
     prior = ctx.history.thread_of(case.inner)
-    return replace(case, thread=prior, analysis=_with_thread(case.reading.analysis, prior))
+    return replace(case, thread=prior, analysis=_with_thread(case.analysis, prior))
 
 
 def check(case: Case, ctx: Context) -> Case | Decision:
     """The drafts checked into nominations; the quarter they are for, and whether they came late."""
-    content = case.content
+    content = case.analysis
     quarter = content.quarter or quarter_of(ctx.received_at, ctx.settings.tz)
     late = is_late(ctx.received_at, quarter, ctx.settings.tz)
     nominations, problems = check_drafts(content)
@@ -216,7 +212,7 @@ def check(case: Case, ctx: Context) -> Case | Decision:
 def route(case: Case, ctx: Context) -> Case | Decision:
     """Unknown sender: a person decides. Nominations: on to the quota. A scan: a person reads it.
     Nothing usable: rejected, with what to fix."""
-    content, reasons, nominations = case.content, list(case.reasons), list(case.nominations)
+    content, reasons, nominations = case.analysis, list(case.reasons), list(case.nominations)
     if case.unit is None:
         if not nominations and not content.drafts:
             reasons = reasons + [Reason(code=ReasonCode.no_nomination)]
@@ -282,7 +278,7 @@ def decide(reading: Reading, received_at: datetime, units: UnitDirectory, histor
     ctx = Context(received_at=received_at, units=units, history=history, settings=settings,
                   overrides=overrides or Overrides())
     case = Case(reading=reading, auth=sender_authentication(reading.message, settings.authserv_ids),
-                inner=reading.message)
+                inner=reading.message, analysis=reading.analysis)
     for _name, step in CHAIN:
         outcome = step(case, ctx)
         if isinstance(outcome, Decision):
