@@ -55,12 +55,15 @@ class App:
     settings: Settings
     engine: Engine
     units: UnitDirectory
+    spool: Spool
+    reader: Reader  # the reader processes (started on first use)
+    smtp: SmtpClient  # the outbox's relay
     pipeline: PipelineSettings
     replies: ReplySettings
-    template: MailFile
+    template: MailFile  # the nomination template, sent with every rejection
     worker: Worker
     reports: ReportContext
-    jobs: ReportJobs
+    jobs: ReportJobs  # what the digest, reminder and report jobs act on
 
     def close(self) -> None:
         """Stop the reader processes; every normal exit calls this (a crash takes them along)."""
@@ -116,8 +119,8 @@ def build_app(settings: Settings, name: str, engine: Engine | None = None,
                     replies=replies, template=template, name=name)
     reports = report_context(settings, replies=replies)
     jobs = ReportJobs(engine=engine, units=units, ctx=reports, flush=worker.flush)
-    return App(settings=settings, engine=engine, units=units, pipeline=pipeline, replies=replies,
-               template=template, worker=worker, reports=reports, jobs=jobs)
+    return App(settings=settings, engine=engine, units=units, spool=spool, reader=reader, smtp=smtp,
+               pipeline=pipeline, replies=replies, template=template, worker=worker, reports=reports, jobs=jobs)
 
 
 def poll_mailbox(worker: Worker) -> None:
