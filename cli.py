@@ -20,11 +20,11 @@ from rich.table import Table
 
 import cli_views as views
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
+from domain.mail import RawMessage
+from domain.wording import OUTCOME_TEXT
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, SignInFailed
-from intake.signin_text import cause_text
-from intake.models import RawMessage
 from intake.received import receipt_time
-from intake.wording import OUTCOME_TEXT
+from intake.signin_text import cause_text
 from store import queries
 from store.db import session
 
@@ -250,7 +250,7 @@ review_app = typer.Typer(help="Thư chờ xác minh (địa chỉ chưa đăng k
                          no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(review_app, name="review")
-from intake.auth_cli import app as auth_app  # noqa: E402 - dhtt auth login|status|logout (issue 13)
+from cli_auth import app as auth_app  # noqa: E402 - dhtt auth login|status|logout (issue 13)
 app.add_typer(auth_app, name="auth")
 
 
@@ -345,9 +345,9 @@ _mount_web()
 
 
 def _mount_doctor() -> None:
-    import intake.doctor_cli
+    import cli_doctor
 
-    app.registered_commands.extend(intake.doctor_cli.app.registered_commands)  # dhtt doctor
+    app.registered_commands.extend(cli_doctor.app.registered_commands)  # dhtt doctor
 
 
 _mount_doctor()

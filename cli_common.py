@@ -8,10 +8,11 @@ from pathlib import Path
 import typer
 from sqlalchemy.engine import Engine
 
+from domain.units import UnitDirectory
 from settings import ConfigError, Settings, load_settings
 from store.db import database_exists, open_database
 from store.errors import StoreError
-from store.units import UnitDirectory, load_units
+from store.units import load_units
 
 CONFIG_OPTION = typer.Option(Path("config.toml"), "--config", "-c", help="Đường dẫn tệp cấu hình.")
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from rich.markup import escape
 
-from intake.models import Outcome
-from intake.wording import CATEGORY_TEXT, KIND_TEXT, OUTCOME_TEXT, REASON_TITLE, level_text, quarter_text
-from store.units import UnitDirectory
+from domain.codes import Outcome
+from domain.units import UnitDirectory
+from domain.wording import CATEGORY_TEXT, KIND_TEXT, OUTCOME_TEXT, level_text, quarter_text
+from domain.wording.reasons import REASON_TITLE
 
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 WIDE_TABLE_COLUMNS = 120  # below this the eight-column table folds every cell: print one block per mail

@@ -24,11 +24,12 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
+from domain.units import UnitDirectory
 from intake.analysis import AnalysisLimits
 from intake.errors import IntakeError
 from intake.message import MessageLimits
 from intake.outbox import SmtpClient
-from intake.outgoing import DOCX, MailFile, ReplySettings
+from intake.outgoing import MailFile, ReplySettings
 from intake.pipeline import PipelineSettings
 from intake.prefetch import Reader
 from intake.runner import run_forever
@@ -38,12 +39,11 @@ from intake.worker import Worker
 from parsers.pdf_signature import load_trust_roots
 from reports.context import ReportContext, report_context
 from reports.jobs import ReportJobs, register_report_jobs
-from reports.template_docx import FILENAME as TEMPLATE_FILENAME
-from reports.template_docx import template_bytes
+from reports.template_docx import template_file
 from settings import ConfigError, Settings, load_settings
 from store.db import open_database
 from store.errors import StoreError
-from store.units import UnitDirectory, load_units
+from store.units import load_units
 
 log = logging.getLogger("dhtt.scheduler")
 
@@ -96,12 +96,6 @@ def pipeline_settings(settings: Settings) -> PipelineSettings:
         authserv_ids=intake.authserv_id, limits=analysis_limits(settings))
 
 
-def nomination_template(settings: Settings) -> MailFile:
-    """The form units fill in, sent with every rejection."""
-    return MailFile(filename=TEMPLATE_FILENAME, content_type=DOCX,
-                    data=template_bytes(settings.reports, settings.smtp.sender))
-
-
 def build_app(settings: Settings, name: str, engine: Engine | None = None,
               units: UnitDirectory | None = None) -> App:
     """Wire one process; `engine` and `units` when the caller has opened them already (the CLI)."""
@@ -110,7 +104,7 @@ def build_app(settings: Settings, name: str, engine: Engine | None = None,
     intake = settings.intake
     pipeline = pipeline_settings(settings)
     replies = ReplySettings.of(settings)
-    template = nomination_template(settings)
+    template = template_file(settings.reports, settings.smtp.sender)
     spool = Spool(settings.path(intake.storage_dir))
     reader = Reader(units, pipeline.limits, intake.reader_processes, intake.reader_memory_mb, spool.root,
                     authserv_ids=pipeline.authserv_ids)

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from domain.quota import QuotaRules
 from intake.config import ImapSettings, IntakeSettings, OAuth2Settings, SmtpSettings
-from intake.quota import QuotaRules
 from reports.config import ReportSettings
-from web.config import WebSettings
 from store.config import DatabaseSettings
+from web.config import WebSettings
 
 
 class ConfigError(Exception):

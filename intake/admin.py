@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import col, delete, select
 
+from domain.codes import Category, Kind, Outcome, SchoolLevel
+from domain.decision import Decision
 from intake.errors import IntakeError
-from intake.models import Decision, Outcome
-from parsers.models import Category, Kind, SchoolLevel
 from intake.worker import Worker
 from store import records
 from store.db import session

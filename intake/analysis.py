@@ -7,14 +7,16 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from intake import wording
+from domain.codes import ReasonCode
+from domain.decision import Evidence, Reason
+from domain.wording.reasons import document_memory_overrun, document_overrun, document_too_complex
 from intake.budget import Overrun, time_budget
 from intake.message import SMIME_ENCRYPTED, UNREADABLE_BODY, MessageLimits
-from intake.models import Attachment, Evidence, InboundMessage, Reason
+from intake.models import Attachment, InboundMessage
 from parsers.archives import ArchiveLimits, is_archive, list_archive
 from parsers.body import parse_body
 from parsers.errors import ArchiveBomb, DocumentTooComplex, ParseError
-from parsers.models import DocumentInput, NominationDraft, ParsedDocument, ReasonCode
+from parsers.models import DocumentInput, NominationDraft, ParsedDocument
 from parsers.pdf_signature import SignatureCheck, check_signatures
 from parsers.registry import parse_document
 from parsers.vntext import find_links
@@ -45,11 +47,11 @@ def _within_budget(read: Callable[[], T], seconds: float, where: str, result: An
             return read()
     except Overrun:
         result.reasons.append(Reason(code=ReasonCode.unreadable_attachment,
-                                     detail=wording.document_overrun(seconds), where=where))
+                                     detail=document_overrun(seconds), where=where))
         return None
     except MemoryError:  # the reader's memory limit: this document, not the whole mail, is refused
         result.reasons.append(Reason(code=ReasonCode.unreadable_attachment,
-                                     detail=wording.document_memory_overrun(), where=where))
+                                     detail=document_memory_overrun(), where=where))
         return None
 
 
@@ -93,7 +95,7 @@ def _document(att: Attachment, limits: AnalysisLimits, result: Analysis) -> Pars
             filename=att.filename, content_type=att.content_type, data=att.data)),
             limits.document_seconds, att.filename, result)
     except DocumentTooComplex as err:
-        result.reasons.append(Reason(code=err.code, detail=wording.document_too_complex(err.limit),
+        result.reasons.append(Reason(code=err.code, detail=document_too_complex(err.limit),
                                      where=att.filename))
         doc = None
     except ParseError as err:

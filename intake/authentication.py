@@ -8,9 +8,10 @@ the Sở's mailbox may sit behind; we need only method, result and a few propert
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
+
+from domain.authentication import Authentication, Verdict
 
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _PAIR = re.compile(r"([A-Za-z0-9_.\-/]+)\s*=\s*(" + _QUOTED + r'|[^\s;"]*)')
@@ -36,25 +37,6 @@ class AuthResults(BaseModel):
 
     def of(self, method: str) -> list[MethodResult]:
         return [r for r in self.results if r.method == method]
-
-
-class Verdict(StrEnum):
-    passed = "passed"  # DMARC pass; or no DMARC verdict and SPF/DKIM pass aligned with the From domain
-    failed = "failed"  # DMARC fail/quarantine/reject; or no DMARC verdict and SPF fail
-    unverified = "unverified"  # our server checked, but nothing ties the mail to its From domain
-    absent = "absent"  # our server recorded no verdict at all
-
-
-class Authentication(BaseModel):
-    """The verdict on a mail's From domain, with the results it rests on (for people to read)."""
-
-    verdict: Verdict
-    from_domain: str = ""
-    dmarc: str | None = None
-    spf: str | None = None
-    dkim: str | None = None
-    spf_domain: str | None = None  # smtp.mailfrom's domain
-    dkim_domain: str | None = None  # header.d
 
 
 def _strip_comments(value: str) -> str:

@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from domain.wording import moment_text
 from intake import signin
 from intake.errors import SignInFailed
 from intake.doctor import CheckFailed, Step
@@ -15,7 +16,6 @@ from intake.doctor_advice import (PORTS, cause_detail, detect_provider, no_passw
 from intake.doctor_net import (CONNECT_TIMEOUT, PASSWORD_MECHANISMS, RawProbe, certificate_detail, decoded,
                                protocol_steps, tls_context)
 from intake.outgoing import OutgoingMail, ReplySettings, message_id, render
-from intake.wording import moment_text
 from settings import Settings
 
 

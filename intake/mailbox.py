@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from domain.mail import RawMessage
 from intake.config import ImapSettings
 from intake.errors import MailboxLoginFailed, MailboxUnavailable
-from intake.models import RawMessage
 from intake.signin import imap_login
 
 _T = TypeVar("_T")

@@ -3,9 +3,10 @@ fields a nomination needs, given their evidence. Pure functions."""
 
 from __future__ import annotations
 
+from domain.codes import Category, Kind, ReasonCode
+from domain.decision import Evidence, Nomination, Reason
 from intake.analysis import Analysis
-from intake.models import Evidence, Nomination, Reason
-from parsers.models import Category, Kind, NominationDraft, ReasonCode
+from parsers.models import NominationDraft
 from parsers.vntext import fold
 
 

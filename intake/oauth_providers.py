@@ -1,7 +1,7 @@
 """The three token providers: any OAuth2 token endpoint, Microsoft Entra (msal), Google (google-auth).
 
 Each turns the stored grant into a TokenResponse and every failure into SignInFailed with a cause
-an administrator can act on. Interactive sign-in (device code, consent page) lives in auth_cli.
+an administrator can act on. Interactive sign-in (device code, consent page) lives in cli_auth.py.
 """
 
 from __future__ import annotations

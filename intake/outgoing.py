@@ -25,8 +25,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
-from intake import wording
-from intake.models import ReplyKind
+from domain.codes import ReplyKind
+from domain.quarters import VIETNAM
 from store import records
 from store.models import Reply
 
@@ -164,7 +164,7 @@ def write_envelope(msg: Message, settings: ReplySettings, *, to: list[str], subj
     msg["To"] = ", ".join(to)
     charset = "us-ascii" if subject.isascii() else "utf-8"
     msg["Subject"] = Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
-    msg["Date"] = format_datetime(date.astimezone(wording.VIETNAM))  # the Sở's own time, +0700
+    msg["Date"] = format_datetime(date.astimezone(VIETNAM))  # the Sở's own time, +0700
     msg["Message-ID"] = _only_id(message_id)
     # RFC 3834: answers to a mail are auto-replied; mail nobody asked for is auto-generated.
     msg["Auto-Submitted"] = "auto-generated" if generated else "auto-replied"

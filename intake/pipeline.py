@@ -18,17 +18,20 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from intake import wording
+from domain.authentication import Authentication, Verdict
+from domain.codes import Outcome, ReasonCode, ReplyKind
+from domain.decision import Decision, Evidence, Nomination, Reason
+from domain.quarters import is_late, quarter_of
+from domain.quota import QuotaRules, QuotaStatus, quota_status
+from domain.units import UnitDirectory, UnitInfo, UnitKind
+from domain.wording.reasons import MALFORMED_FROM, authentication_text, reply_cap_text, too_many_files
 from intake.analysis import Analysis, AnalysisLimits, Reading
-from intake.authentication import Authentication, Verdict, authenticate, trusted_results
+from intake.authentication import authenticate, trusted_results
+from intake.models import InboundMessage
 from intake.nominations import check_drafts, merge_drafts
-from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
-from intake.quarters import is_late, quarter_of
-from intake.quota import QuotaRules, QuotaStatus, quota_status
 from intake.screening import ScreenSettings, screen
-from parsers.models import NominationDraft, ReasonCode
+from parsers.models import NominationDraft
 from parsers.vntext import fold
-from store.units import UnitDirectory, UnitInfo, UnitKind
 
 
 class PriorMessage(BaseModel):
@@ -317,10 +320,10 @@ def sender_unit(msg: InboundMessage, units: UnitDirectory, overrides: Overrides,
     if overrides.unit_code:
         return units.by_code(overrides.unit_code), []
     if not msg.sender:
-        return None, [Reason(code=ReasonCode.unknown_sender, detail=wording.MALFORMED_FROM)]
+        return None, [Reason(code=ReasonCode.unknown_sender, detail=MALFORMED_FROM)]
     if auth.verdict not in VOUCHED:
         # A forged From looks exactly like this: whoever it names, the mail is an unknown sender's.
-        return None, [Reason(code=ReasonCode.unknown_sender, detail=wording.authentication_text(auth))]
+        return None, [Reason(code=ReasonCode.unknown_sender, detail=authentication_text(auth))]
     return units.by_address(msg.sender), []
 
 
@@ -332,7 +335,7 @@ def _over_limits(msg: InboundMessage, settings: PipelineSettings) -> Reason | No
         return Reason(code=ReasonCode.attachment_too_large, detail=str(msg.size))  # shown as "52,1 MB"
     if count > settings.max_attachments:
         return Reason(code=ReasonCode.attachment_too_large,
-                      detail=wording.too_many_files(count, settings.max_attachments))
+                      detail=too_many_files(count, settings.max_attachments))
     return None
 
 
@@ -379,10 +382,10 @@ def _limit_replies(decision: Decision, msg: InboundMessage, history: History,
     acknowledged each time."""
     sent_today = history.replies_last_day(decision.sender)
     if sent_today >= settings.max_replies_per_day:
-        detail = wording.reply_cap_text(sent_today, settings.max_replies_per_day, per_day=True)
+        detail = reply_cap_text(sent_today, settings.max_replies_per_day, per_day=True)
     elif _answers_us(msg, settings) and (
             sent_hour := history.replies_last_hour(decision.sender)) >= settings.max_replies_per_hour:
-        detail = wording.reply_cap_text(sent_hour, settings.max_replies_per_hour, per_day=False)
+        detail = reply_cap_text(sent_hour, settings.max_replies_per_hour, per_day=False)
     else:
         return decision
     reason = Reason(code=ReasonCode.auto_reply, detail=detail)

@@ -25,14 +25,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from intake import wording
+from domain.units import UnitDirectory
+from domain.wording.reasons import mail_memory_overrun, mail_overrun
 from intake.analysis import Analysis, AnalysisLimits, Reading, analyse
 from intake.errors import ReadingStopped
 from intake.message import parse_message
 from intake.models import Attachment, InboundMessage
 from intake.pipeline import effective_message, sender_authentication
 from intake.spool import Spool
-from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
@@ -196,13 +196,13 @@ class Reader:
         except FutureTimeout:
             log.warning("reading %s overran %s s: its reader is killed and replaced", path, self.limits.mail_seconds)
             self.close()
-            return _Replace(ReadingStopped(wording.mail_overrun(self.limits.mail_seconds)))
+            return _Replace(ReadingStopped(mail_overrun(self.limits.mail_seconds)))
         except BrokenProcessPool as err:
             return self._died(path, err)
         except MemoryError:  # outside any document (the MIME tree itself): reading it again won't fit
             log.warning("reading %s exhausted its reader's memory: the reader is replaced", path)
             self.close()
-            return _Replace(ReadingStopped(wording.mail_memory_overrun(self.memory_mb)))
+            return _Replace(ReadingStopped(mail_memory_overrun(self.memory_mb)))
         except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
             return err
         self._deaths, self._worked = 0, True
@@ -220,7 +220,7 @@ class Reader:
             log.error("reader processes keep dying; reading mail in the worker process")
             self.processes = 0
         if self._worked:  # readers work here: this mail is what killed this one
-            return _Replace(ReadingStopped(wording.mail_memory_overrun(self.memory_mb)))
+            return _Replace(ReadingStopped(mail_memory_overrun(self.memory_mb)))
         return _Replace(MemoryError(f"reading this mail stopped its reader process: {err}"))
 
     def _fill(self, pending: deque[tuple[str, Future[Prepared]]], queue: Iterator[str]) -> None:

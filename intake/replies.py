@@ -10,11 +10,13 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Literal
 
-from intake.models import Decision, InboundMessage, Nomination, Reason, ReplyKind
+from domain import wording
+from domain.codes import ReasonCode, ReplyKind
+from domain.decision import Decision, Nomination, Reason
+from domain.quota import QuotaStatus
+from domain.wording.reasons import REASON_TEXT, REASON_TITLE, STAFF_ONLY, detail_text
+from intake.models import InboundMessage
 from intake.outgoing import MSGID, MailFile, OutgoingMail, ReplySettings, message_id, render
-from intake.quota import QuotaStatus
-from intake import wording
-from parsers.models import ReasonCode
 
 LABELS: dict[str, str] = {
     ReplyKind.ack: "Đã tiếp nhận hồ sơ gương điển hình tiên tiến",
@@ -90,16 +92,16 @@ def _exemplar(n: Nomination) -> dict[str, Any]:
 
 
 def _detail(reason: Reason) -> str | None:
-    return wording.detail_text(reason.code, reason.detail)
+    return detail_text(reason.code, reason.detail)
 
 
 def _problems(reasons: list[Reason], skip: set[ReasonCode]) -> list[dict[str, Any]]:
     """Unit-facing reasons in order, each once, as title, explanation, place and detail."""
     views: list[dict[str, Any]] = []
     for reason in reasons:
-        if reason.code in wording.STAFF_ONLY or reason.code in skip:
+        if reason.code in STAFF_ONLY or reason.code in skip:
             continue
-        view = {"title": wording.REASON_TITLE[reason.code], "text": wording.REASON_TEXT[reason.code],
+        view = {"title": REASON_TITLE[reason.code], "text": REASON_TEXT[reason.code],
                 "where": wording.where_text(reason.where) or None, "detail": _detail(reason)}
         if view not in views:
             views.append(view)

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
+from domain.codes import ReasonCode
+from domain.decision import Reason
 from intake.message import REPORT_PART
-from intake.models import InboundMessage, Reason
-from parsers.models import ReasonCode
+from intake.models import InboundMessage
 from parsers.vntext import fold
 
 _ROBOT_LOCALPARTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")

@@ -10,25 +10,26 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from domain.codes import Outcome, ReasonCode
+from domain.decision import Decision, Reason
+from domain.mail import RawMessage
+from domain.units import UnitDirectory
 from intake.authentication import trusted_results
 from intake.errors import OutboxUnavailable, ReadingStopped
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
 from intake.message import parse_headers
-from intake.models import Decision, Outcome, RawMessage, Reason
 from intake.outbox import SmtpClient, flush_outbox
+from intake.outgoing import MailFile, ReplySettings, queue
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader
-from intake.outgoing import MailFile, ReplySettings, queue
 from intake.replies import build_reply
 from intake.spool import Spool
-from parsers.models import ReasonCode
 from settings import Settings
 from store import records
 from store.db import session
 from store.models import Attachment as AttachmentRow
 from store.models import Message
-from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 

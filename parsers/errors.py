@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.models import ReasonCode
+from domain.codes import ReasonCode
 
 
 class ParseError(Exception):

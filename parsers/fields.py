@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from domain.codes import Category, Kind, SchoolLevel
 from parsers import infer, labels
-from parsers.models import Category, Kind, NominationDraft, SchoolLevel
+from parsers.models import NominationDraft
 from parsers.vntext import collapse_lines, find_links, fold, nfc
 
 # Fields whose values are prose: repeated labels add to them instead of being dropped.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.models import Category, SchoolLevel
+from domain.codes import Category, SchoolLevel
 from parsers.vntext import fold, nfc
 
 # Category words, matched on folded text. The role mentioned first wins, because units list the

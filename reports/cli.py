@@ -9,7 +9,8 @@ import typer
 from sqlalchemy.engine import Engine
 
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
-from intake.quarters import deadline, quarter_of, split_quarter
+from domain.quarters import deadline, quarter_of, split_quarter
+from domain.units import UnitDirectory
 from reports.context import ReportContext, report_context
 from reports.digest import build_digest
 from reports.digest_mail import digest_key, digest_mail, send_digest
@@ -20,7 +21,6 @@ from reports.reminders import send_reminders
 from reports.template_docx import FILENAME, template_bytes
 from settings import Settings, load_settings
 from store.db import session
-from store.units import UnitDirectory
 
 app = typer.Typer(help="Báo cáo, thư tổng hợp, thư nhắc và mẫu phiếu gương điển hình tiên tiến.",
                   no_args_is_help=True, add_completion=False)

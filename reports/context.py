@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from intake.quota import QuotaRules
+from domain.quota import QuotaRules
 from intake.outgoing import ReplySettings
 from reports.config import ReportSettings
 from settings import Settings

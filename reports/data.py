@@ -9,11 +9,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from intake.quota import QuotaRules, QuotaStatus, quota_status
+from domain.quota import QuotaRules, QuotaStatus, quota_status
+from domain.units import UnitDirectory, UnitInfo, UnitKind
 from parsers.pdf_signature import SignatureCheck
 from store.models import Attachment, Evidence, Message, Nominee
 from store.queries import references_of
-from store.units import UnitDirectory, UnitInfo, UnitKind
 
 # Outcomes that mean the unit wrote to us about the quarter, even if nothing was recorded.
 HEARD_OUTCOMES = ("accepted", "rejected", "needs_review")

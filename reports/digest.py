@@ -7,16 +7,16 @@ from datetime import UTC, datetime, timedelta
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from intake import wording
-from intake.models import Outcome
-from intake.quarters import WINDOW_FIRST_DAY, WINDOW_LAST_DAY, quarter_of
-from parsers.models import ReasonCode
-from reports import words
+from domain import wording
+from domain.codes import Outcome, ReasonCode
+from domain.quarters import WINDOW_FIRST_DAY, WINDOW_LAST_DAY, quarter_of
+from domain.units import UnitDirectory
+from domain.wording import reports as words
+from domain.wording.reasons import NAMED_DETAIL, REASON_TITLE
 from reports.context import ReportContext
 from reports.data import quarter_data
 from store.models import Message, Nominee, Reply, Submission
 from store.queries import references_of, stored_reasons
-from store.units import UnitDirectory
 
 MAX_LISTED = 50  # mails per section; the intake log (`dhtt log`) has the rest
 
@@ -101,10 +101,10 @@ def _reason_titles(raw: str) -> list[str]:
     titles = []
     for item in stored_reasons(raw):
         try:
-            title = wording.REASON_TITLE[ReasonCode(item["code"])]
+            title = REASON_TITLE[ReasonCode(item["code"])]
         except ValueError:
             title = item["code"]
-        detail = f" ({item['detail']})" if item.get("detail") and item["code"] in wording.NAMED_DETAIL else ""
+        detail = f" ({item['detail']})" if item.get("detail") and item["code"] in NAMED_DETAIL else ""
         if title + detail not in titles:
             titles.append(title + detail)
     return titles

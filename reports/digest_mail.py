@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from domain.units import UnitDirectory
 from intake.outgoing import CHART_CID, MailFile, OutgoingMail, message_id, queue, render
 
 from reports.chart import progress_chart
 from reports.context import ReportContext
 from reports.digest import DigestData, build_digest
 from store.db import session
-from store.units import UnitDirectory
 
 
 def digest_key(now: datetime, ctx: ReportContext) -> str:

@@ -20,12 +20,12 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.engine import Engine
 
-from intake.quarters import WINDOW_LAST_DAY, deadline, quarter_of
+from domain.quarters import WINDOW_LAST_DAY, deadline, quarter_of
+from domain.units import UnitDirectory
 from reports.context import ReportContext
 from reports.digest_mail import send_digest
 from reports.quarterly import report_quarter
 from reports.reminders import send_reminders
-from store.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 STORE = "reports"

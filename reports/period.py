@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from intake import wording
-from intake.quota import QuotaRules
-from parsers.models import Category, SchoolLevel
-from reports import words
+from domain import wording
+from domain.codes import Category, SchoolLevel
+from domain.quota import QuotaRules
+from domain.units import UnitDirectory
+from domain.wording import reports as words
 from reports.data import ExemplarRow, active_exemplars, quarter_data
-from store.units import UnitDirectory
 
 PLAN_YEARS = (2023, 2025)  # Kế hoạch tuyên truyền gương điển hình tiên tiến giai đoạn 2023-2025
 _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from intake import wording
+from domain import wording
+from domain.units import UnitDirectory
 from intake.outgoing import DOCX, XLSX, MailFile, OutgoingMail, message_id, queue, render
 from reports.context import ReportContext
 from reports.data import QuarterData, quarter_data
 from reports.quarterly_docx import summary_line, write_quarterly_docx
 from reports.quarterly_xlsx import write_quarterly_xlsx
 from store.db import session
-from store.units import UnitDirectory
 
 
 def report_stem(quarter: str) -> str:

@@ -9,9 +9,9 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.shared import Pt
 
-from intake import wording
+from domain import wording
+from domain.wording import reports as words
 from reports import docx_layout as layout
-from reports import words
 from reports.config import ReportSettings
 from reports.data import ExemplarRow, QuarterData
 

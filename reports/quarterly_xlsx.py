@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from intake import wording
-from reports import words
+from domain import wording
+from domain.wording import reports as words
 from reports import xlsx_layout as layout
 from reports.config import ReportSettings
 from reports.data import QuarterData

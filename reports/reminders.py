@@ -8,16 +8,16 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from intake import wording
+from domain import wording
+from domain.quarters import deadline, quarter_of
+from domain.quota import QuotaStatus
+from domain.units import UnitDirectory, UnitInfo
+from domain.wording import reports as words
 from intake.outgoing import DOCX, MailFile, OutgoingMail, already_queued, message_id, queue, render
-from intake.quarters import deadline, quarter_of
-from intake.quota import QuotaStatus
-from reports import words
 from reports.context import ReportContext
 from reports.data import quarter_data
 from reports.template_docx import FILENAME, template_bytes
 from store.db import session
-from store.units import UnitDirectory, UnitInfo
 
 KIND = "remind"
 

@@ -10,6 +10,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
+from intake.outgoing import DOCX, MailFile
 from reports import docx_layout as layout
 from reports.config import ReportSettings
 
@@ -126,3 +127,8 @@ def template_bytes(settings: ReportSettings, mailbox: str, values: Mapping[str, 
     buffer = io.BytesIO()
     build_template(settings, mailbox, values).save(buffer)
     return buffer.getvalue()
+
+
+def template_file(settings: ReportSettings, mailbox: str) -> MailFile:
+    """The blank template as a file to attach: what the worker sends with every rejection."""
+    return MailFile(filename=FILENAME, data=template_bytes(settings, mailbox), content_type=DOCX)

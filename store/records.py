@@ -9,8 +9,9 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from intake.models import Decision, RawMessage
-from parsers.models import ReasonCode
+from domain.codes import ReasonCode
+from domain.decision import Decision
+from domain.mail import RawMessage
 from parsers.vntext import fold
 from store.models import Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
 

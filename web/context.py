@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from domain.units import UnitDirectory
 from intake.worker import Worker
 from settings import Settings
-from store.units import UnitDirectory
 from web.config import WebSettings
 from web.throttle import SignInThrottle
 

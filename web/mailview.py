@@ -10,13 +10,15 @@ from pathlib import Path
 import nh3
 from sqlmodel import Session, col, select
 
-from intake import wording
+from domain import wording
+from domain.quarters import VIETNAM
+from domain.wording.reasons import REASON_TITLE
+from domain.wording.web import FIELD_TEXT
 from intake.message import MessageLimits, decode_header_text, parse_header_block, parse_message
 from intake.models import InboundMessage
 from parsers.pdf_signature import Signature, SignatureCheck
 from store.models import Attachment, Event, Evidence, Message, Nominee, Reply, Submission
 from store.queries import stored_reasons
-from web.rendering import FIELD_TEXT
 
 SHOWN_HEADERS = ("from", "to", "cc", "reply-to", "date", "subject", "message-id", "in-reply-to",
                  "authentication-results")
@@ -118,7 +120,7 @@ def signature_line(sig: Signature) -> str:
     chứng thư gốc: tin cậy' (one line)."""
     who = " — ".join(part for part in (sig.signer, sig.organisation) if part) or "không rõ người ký"
     if sig.signed_at is not None:
-        who += ", ký lúc " + sig.signed_at.astimezone(wording.VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+        who += ", ký lúc " + sig.signed_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
     if sig.valid:
         state = CHANGES_TEXT[sig.changes]
     elif sig.problem:
@@ -181,7 +183,7 @@ def _event_value(key: str, value: object) -> str:
     if key in ("outcome", "previous"):
         return str(wording.OUTCOME_TEXT.get(str(value), value)) if value else "chưa xử lý"  # type: ignore[call-overload]
     if key == "reasons":
-        return "; ".join(str(wording.REASON_TITLE.get(c, c)) for c in _reason_codes(value)) or "không có"  # type: ignore[call-overload]
+        return "; ".join(str(REASON_TITLE.get(c, c)) for c in _reason_codes(value)) or "không có"  # type: ignore[call-overload]
     if key == "field":
         return FIELD_TEXT.get(str(value), str(value))
     if isinstance(value, list):

@@ -14,14 +14,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from intake import wording
+from domain import wording
+from domain.wording.web import FIELD_TEXT
 from intake.errors import IntakeError
 from parsers.vntext import fold
 from store.errors import StoreError
 from store.models import Nominee
 from web.deps import RowId, admin_form, context, database
 from web.models import WebUser
-from web.rendering import FIELD_TEXT, flash
+from web.rendering import flash
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _act(request: Request, message_pk: int, done: str, action: Callable[[Any], o
 
 
 def _outcome_text(value: str) -> str:
-    from intake.wording import OUTCOME_TEXT
+    from domain.wording import OUTCOME_TEXT
 
     return next((text for key, text in OUTCOME_TEXT.items() if key.value == value), value)
 

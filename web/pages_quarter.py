@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from intake.quarters import quarter_of, split_quarter
+from domain.quarters import quarter_of, split_quarter
 from reports.context import report_context
 from reports.quarterly import report_stem, write_quarter_reports
 from web.deps import context, database, viewer

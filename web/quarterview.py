@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from intake.quota import QuotaRules
-from intake.quarters import deadline, window_opens
+from domain.quarters import deadline, window_opens
+from domain.quota import QuotaRules
+from domain.units import UnitDirectory
 from reports.data import HEARD_OUTCOMES, QuarterData, UnitQuota, quarter_data
 from store.models import Message
-from store.units import UnitDirectory
 
 CHART_DAYS_BEFORE = 14  # the chart starts two weeks before the window opens; earlier mail is one bar
 CHART_DAYS_AFTER = 5  # and shows the late days after it closes

@@ -10,31 +10,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from intake import wording
+from domain import wording
+from domain.codes import Category, Kind, ReasonCode
+from domain.quarters import VIETNAM
+from domain.wording.reasons import REASON_TITLE, detail_text
+from domain.wording.web import (EVENT_TEXT, FIELD_TEXT, FILE_ROLE_TEXT, REPLY_KIND_TEXT, REPLY_STATUS_TEXT,
+                                ROLE_TEXT)
 from intake.filenames import visible_text
-from parsers.models import Category, Kind, ReasonCode
 from web.auth import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-
-REPLY_KIND_TEXT = {"ack": "Thư xác nhận tiếp nhận", "rejection": "Thư trả lại hồ sơ",
-                   "pending": "Thư báo chờ xác minh", "alert": "Thư cảnh báo", "digest": "Thư tổng hợp",
-                   "reminder": "Thư nhắc", "report": "Thư gửi báo cáo", "none": "Không trả lời"}
-REPLY_STATUS_TEXT = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "gửi không được"}
-ROLE_TEXT = {"admin": "Quản trị viên", "viewer": "Người xem"}
-FILE_ROLE_TEXT = {"document": "tài liệu hồ sơ", "evidence": "minh chứng", "archive": "tệp nén",
-                  "unreadable": "không đọc được"}
-EVENT_TEXT = {
-    "recorded": "Ghi nhận thư vào hệ thống", "decided": "Phân loại thư", "failed": "Xử lý lỗi",
-    "quarantined": "Cách ly thư", "moved": "Chuyển thư khỏi hộp thư đến", "reply_queued": "Đưa thư trả lời vào hàng đợi",
-    "reply_sending": "Đang gửi thư trả lời", "reply_sent": "Đã gửi thư trả lời", "reply_failed": "Gửi thư trả lời không được",
-    "uid_changed": "Máy chủ thư đánh số lại thư", "reprocessed": "Xử lý lại", "released": "Giải phóng khỏi cách ly",
-    "unit_attached": "Gán thư cho đơn vị", "field_corrected": "Sửa thông tin gương điển hình",
-}
-FIELD_TEXT = {"name": "Họ và tên / tên tập thể", "kind": "Loại", "category": "Đối tượng", "position": "Chức vụ",
-              "workplace": "Đơn vị công tác", "school_level": "Cấp học", "birth_date": "Ngày sinh",
-              "gender": "Giới tính", "summary": "Tóm tắt thành tích", "innovations": "Sáng kiến, sản phẩm đổi mới",
-              "awards": "Khen thưởng đã nhận"}
 
 
 def _enum_text(table: dict[Any, str], value: str | None) -> str:
@@ -46,7 +31,7 @@ def _enum_text(table: dict[Any, str], value: str | None) -> str:
 def local_time(moment: datetime | None, request: Request | None = None) -> str:
     if moment is None:
         return "—"
-    return moment.astimezone(wording.VIETNAM).strftime("%d/%m/%Y %H:%M")
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
 def _quarter(value: str | None) -> str:
@@ -59,7 +44,7 @@ def _quarter(value: str | None) -> str:
 _env = TEMPLATES.env
 _env.filters.update(
     local=local_time, outcome=lambda v: _enum_text(wording.OUTCOME_TEXT, v) if v else "Chưa xử lý",
-    reason=lambda v: _enum_text(wording.REASON_TITLE, v), category=lambda v: _enum_text(wording.CATEGORY_TEXT, v),
+    reason=lambda v: _enum_text(REASON_TITLE, v), category=lambda v: _enum_text(wording.CATEGORY_TEXT, v),
     kind=lambda v: _enum_text(wording.KIND_TEXT, v), level=wording.level_text, size=wording.size_text,
     quarter=_quarter, reply_kind=lambda v: REPLY_KIND_TEXT.get(v, v), reply_status=lambda v: REPLY_STATUS_TEXT.get(v, v),
     role=lambda v: ROLE_TEXT.get(v, v), event=lambda v: EVENT_TEXT.get(v, v), field=lambda v: FIELD_TEXT.get(v, v),
@@ -67,7 +52,7 @@ _env.filters.update(
     where=lambda v: visible_text(wording.where_text(v)),
     # What staff read of a reason's detail: the words a unit would get, or a detail the intake already
     # wrote in Vietnamese; a parser's English or an internal key is not shown.
-    reason_detail=lambda detail, code: wording.detail_text(code, detail) or (
+    reason_detail=lambda detail, code: detail_text(code, detail) or (
         detail if detail and not detail.isascii() else None),
     # File names and reason details from mails are shown without bidi overrides or invisible
     # characters, also for rows recorded before names were cleaned on the way in.

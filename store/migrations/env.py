@@ -4,7 +4,6 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-import web.models  # noqa: F401
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

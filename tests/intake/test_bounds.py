@@ -3,7 +3,7 @@ never kept, nesting and size capped, each budget's words in Vietnamese."""
 
 from __future__ import annotations
 
-from intake import wording
+from domain.wording.reasons import document_too_complex
 from intake.analysis import AnalysisLimits, analyse
 from intake.message import MessageLimits, bound_headers, parse_headers, parse_message
 from tests.hostiledocs import SCHOOL, encoded_words, mail, many_attachments, raw_with_subject, rfc822_nest
@@ -56,4 +56,4 @@ def test_a_docx_of_countless_paragraphs_is_unreadable_with_a_vietnamese_detail()
     msg = parse_message(mail("<g@x>", files=[("phieu.docx", many_paragraphs_docx(200_000))]).as_bytes())
     [reason] = [r for r in analyse(msg, AnalysisLimits()).reasons if r.where == "phieu.docx"]
     assert reason.code == "unreadable_attachment"
-    assert reason.detail == wording.document_too_complex(50_000) and "50.000" in reason.detail
+    assert reason.detail == document_too_complex(50_000) and "50.000" in reason.detail

@@ -14,7 +14,7 @@ from intake.doctor import (Check, CheckFailed, Status, Step, check_free_space, c
                            check_oauth2_secret, check_secret_expiry, config_steps, oauth2_missing, run_steps)
 from intake.doctor_advice import (CAUSE_DETAIL, GUIDE, cause_detail, detect_provider, greeting_problem,
                                   network_problem, send_refused_advice, signin_advice)
-from intake.doctor_cli import report_lines
+from cli_doctor import report_lines
 from intake.config import OAuth2Settings
 from settings import Settings, parse_settings
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from intake.models import Decision, InboundMessage, Nomination, Outcome, Reason, ReplyKind
+from domain.codes import Category, Kind, Outcome, ReasonCode, ReplyKind, SchoolLevel
+from domain.decision import Decision, Nomination, Reason
+from intake.models import InboundMessage
 from intake.outgoing import ReplySettings
 from intake.replies import build_reply
-from parsers.models import Category, Kind, ReasonCode, SchoolLevel
 
 SETTINGS = ReplySettings(sender="phongcntt.soninhbinh@moet.edu.vn", sender_name="Sở Giáo dục và Đào tạo Ninh Bình",
                          message_id_domain="dhtt.soninhbinh.local")

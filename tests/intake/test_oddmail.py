@@ -13,11 +13,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from domain.codes import ReasonCode
 from intake.analysis import analyse
 from intake.message import SMIME_ENCRYPTED, parse_headers, parse_message
 from intake.replies import _detail
 from intake.screening import ScreenSettings, screen
-from parsers.models import ReasonCode
 from tests.intake.test_message import _cp1258
 
 SETTINGS = ScreenSettings(own_addresses=["phongcntt.soninhbinh@moet.edu.vn"])

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
+from domain.codes import Outcome, ReasonCode, ReplyKind
 from intake.analysis import analyse
 from intake.message import parse_message
-from intake.models import InboundMessage, Outcome, ReplyKind
-from intake.prefetch import read_mail
+from intake.models import InboundMessage
 from intake.pipeline import Overrides, PipelineSettings, PriorMessage, PriorNominee, PriorSubmission, decide
+from intake.prefetch import read_mail
 from intake.screening import ScreenSettings
-from parsers.models import ReasonCode
 from store.units import load_units
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

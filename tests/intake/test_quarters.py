@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intake.quarters import deadline, is_late, quarter_of
+from domain.quarters import deadline, is_late, quarter_of
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

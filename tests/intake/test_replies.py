@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from intake import wording
-from intake.models import Decision, Evidence, InboundMessage, Nomination, Outcome, Reason, ReplyKind
-from intake.quota import QuotaLine, QuotaStatus
+from domain import wording
+from domain.codes import Category, Kind, Outcome, ReasonCode, ReplyKind, SchoolLevel
+from domain.decision import Decision, Evidence, Nomination, Reason
+from domain.quota import QuotaLine, QuotaStatus
+from domain.wording.reasons import REASON_TEXT, REASON_TITLE, document_overrun, too_many_files
+from intake.models import InboundMessage
 from intake.outgoing import OutgoingMail, ReplySettings
 from intake.replies import build_alert, build_reply, clean_subject
-from parsers.models import Category, Kind, ReasonCode, SchoolLevel
 
 SETTINGS = ReplySettings(sender="phongcntt.soninhbinh@moet.edu.vn",
                          sender_name="Sở Giáo dục và Đào tạo Ninh Bình",
@@ -81,7 +83,7 @@ def _body(message: EmailMessage, subtype: str) -> str:
 
 
 WORDINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
-    (ReasonCode, wording.REASON_TEXT), (ReasonCode, wording.REASON_TITLE),
+    (ReasonCode, REASON_TEXT), (ReasonCode, REASON_TITLE),
     (Category, wording.CATEGORY_TEXT), (SchoolLevel, wording.LEVEL_TEXT),
     (Outcome, wording.OUTCOME_TEXT), (Kind, wording.KIND_TEXT),
 ]
@@ -172,11 +174,9 @@ def test_reading_problems_are_explained_in_vietnamese() -> None:
     text = _reply(decision, quota=None).text
     assert "not a Word" not in text and "password" not in text
     assert "tệp bị hỏng hoặc không đầy đủ" in text and "đặt mật khẩu" in text
-    from intake import wording
-
     overrun = decision.model_copy(update={"reasons": [Reason(
-        code=ReasonCode.unreadable_attachment, detail=wording.document_overrun(20), where="Phiếu.docx")]})
-    assert wording.document_overrun(20) in _reply(overrun, quota=None).text  # said for the unit already
+        code=ReasonCode.unreadable_attachment, detail=document_overrun(20), where="Phiếu.docx")]})
+    assert document_overrun(20) in _reply(overrun, quota=None).text  # said for the unit already
 
 
 def test_ack_says_the_quota_is_met_and_notes_late_mail() -> None:
@@ -256,10 +256,8 @@ def test_a_file_sent_with_a_reply_keeps_its_vietnamese_name() -> None:
 
 
 def test_too_many_files_is_said_as_such_not_as_a_size() -> None:
-    from intake import wording
-
     decision = _rejection().model_copy(update={"reasons": [
-        Reason(code=ReasonCode.attachment_too_large, detail=wording.too_many_files(120, 50))]})
+        Reason(code=ReasonCode.attachment_too_large, detail=too_many_files(120, 50))]})
     text = _reply(decision, quota=None).text
     assert "120 tệp đính kèm trong một thư, vượt quá giới hạn 50 tệp" in text and "Dung lượng tệp" not in text
     sized = _rejection().model_copy(update={"reasons": [

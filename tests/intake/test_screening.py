@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from domain.codes import ReasonCode
 from intake.message import parse_message
 from intake.screening import ScreenSettings, screen
-from parsers.models import ReasonCode
 
 SETTINGS = ScreenSettings(own_addresses=["phongcntt.soninhbinh@moet.edu.vn"])
 

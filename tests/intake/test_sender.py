@@ -11,17 +11,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake import wording
-from intake.authentication import Verdict, authenticate, parse_auth_results, trusted_results
+from domain.authentication import Verdict
+from domain.codes import Outcome, ReasonCode, ReplyKind
+from domain.decision import Decision
+from domain.wording.reasons import MALFORMED_FROM
 from intake.analysis import Reading
+from intake.authentication import authenticate, parse_auth_results, trusted_results
 from intake.message import parse_message
-from intake.models import Decision, InboundMessage, Outcome, ReplyKind
+from intake.models import InboundMessage
+from intake.outgoing import ReplySettings
 from intake.pipeline import PipelineSettings, decide
 from intake.prefetch import read_mail
-from intake.outgoing import ReplySettings
 from intake.replies import build_reply
 from intake.screening import ScreenSettings
-from parsers.models import ReasonCode
 from store.units import load_units
 from tests.mailgen import forward_mail, nomination_mail, restamp
 
@@ -91,7 +93,7 @@ def ar(results: str, authserv_id: str | None = OURS) -> str:
 def test_a_malformed_or_multi_address_from_is_an_unknown_sender_and_gets_no_reply(from_header: str) -> None:
     decision = decided(restamp(nomination(), from_header=from_header))
     assert (decision.outcome, decision.unit_code, decision.reply) == (Outcome.needs_review, None, ReplyKind.none)
-    assert [r.detail for r in decision.reasons if r.code == ReasonCode.unknown_sender] == [wording.MALFORMED_FROM]
+    assert [r.detail for r in decision.reasons if r.code == ReasonCode.unknown_sender] == [MALFORMED_FROM]
 
 
 @pytest.mark.parametrize("from_header", [

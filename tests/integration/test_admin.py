@@ -8,8 +8,8 @@ import email.policy
 import pytest
 from sqlmodel import select
 
+from domain.mail import RawMessage
 from intake.admin import NotAllowed, attach_unit, correct_field, release
-from intake.models import RawMessage
 from intake.received import receipt_time
 from store.db import session
 from store.models import Event, Message, Nominee

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from intake.worker import Worker
 from store.db import session
 from store.models import Attachment, Message, Nominee

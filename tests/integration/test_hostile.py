@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 import pytest
 from sqlmodel import select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from parsers.errors import UnreadableDocument
 from parsers.models import DocumentInput
 from parsers.registry import parse_document

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from store.db import session
 from store.models import Message
 from tests.integration.helpers import make_settings, make_worker

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from parsers.pdf_signature import SignatureCheck
 from reports.data import quarter_data
 from reports.quarterly_docx import exemplar_cells

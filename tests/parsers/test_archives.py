@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from domain.codes import ReasonCode
 from parsers.archives import ArchiveLimits, decode_member_name, is_archive, list_archive
 from parsers.errors import ArchiveBomb, UnreadableDocument
-from parsers.models import ReasonCode
 from tests.parsers.mailparts import attachment
 
 LIMITS = ArchiveLimits()

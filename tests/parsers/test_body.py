@@ -1,5 +1,5 @@
+from domain.codes import Category, SchoolLevel
 from parsers.body import cut_quoted, html_to_text, parse_body
-from parsers.models import Category, SchoolLevel
 
 PLAIN = """Kính gửi Sở GDĐT,
 Họ và tên: Lý Minh

@@ -12,8 +12,9 @@ from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-unty
 from odf.table import CoveredTableCell, Table, TableCell, TableRow  # type: ignore[import-untyped]
 from odf.text import P  # type: ignore[import-untyped]
 
+from domain.codes import Category, SchoolLevel
 from parsers.errors import UnreadableDocument
-from parsers.models import Category, DocumentInput, SchoolLevel
+from parsers.models import DocumentInput
 from parsers.registry import choose, parse_document
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Chức vụ", "Đơn vị công tác", "Tóm tắt thành tích", "Minh chứng"]

@@ -3,9 +3,10 @@ import zipfile
 
 import pytest
 
+from domain.codes import Category, Kind, SchoolLevel
 from parsers.docx_parser import DocxParser, parse_docx
 from parsers.errors import EncryptedDocument, UnreadableDocument, UnsupportedDocument
-from parsers.models import Category, DocumentInput, Kind, SchoolLevel
+from parsers.models import DocumentInput
 from tests.parsers import docbuild
 
 FORM_ROWS = [("Họ và tên", "Phan Văn Dũng"), ("Đối tượng", "Nhà giáo"),

@@ -1,7 +1,7 @@
 import pytest
 
+from domain.codes import Category, Kind, SchoolLevel
 from parsers.fields import draft_from_pairs, quarter_from_text
-from parsers.models import Category, Kind, SchoolLevel
 
 
 @pytest.mark.parametrize(("text", "quarter"), [

@@ -1,5 +1,5 @@
+from domain.codes import Category, Kind, SchoolLevel
 from parsers.listtable import parse_rows
-from parsers.models import Category, Kind, SchoolLevel
 
 
 def test_list_with_title_rows_numbering_row_and_any_column_order() -> None:

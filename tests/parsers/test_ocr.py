@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from domain.codes import Category, ReasonCode, SchoolLevel
 from intake.analysis import analyse
 from intake.message import parse_message
 from parsers import ocr, ocr_image
-from parsers.models import Category, DocumentInput, ReasonCode, SchoolLevel
+from parsers.models import DocumentInput
 from parsers.registry import choose, parse_document
 from parsers.vntext import collapse_ws
 from tests.parsers import pagebuild

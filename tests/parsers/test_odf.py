@@ -10,8 +10,9 @@ from odf.opendocument import OpenDocumentText  # type: ignore[import-untyped]
 from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow  # type: ignore[import-untyped]
 from odf.text import A, H, P, S  # type: ignore[import-untyped]
 
+from domain.codes import Category, SchoolLevel
 from parsers.errors import UnreadableDocument
-from parsers.models import Category, DocumentInput, SchoolLevel
+from parsers.models import DocumentInput
 from parsers.registry import choose, parse_document
 
 DRIVE = "https://drive.google.com/drive/folders/odt-form"

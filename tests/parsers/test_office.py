@@ -10,8 +10,8 @@ import olefile
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from domain.codes import ReasonCode
 from parsers.errors import EncryptedDocument
-from parsers.models import ReasonCode
 from parsers.office import OLE_MAGIC, check_encrypted
 from tests.parsers.mailparts import attachment, attachments
 

@@ -1,4 +1,4 @@
-from parsers.models import Category, Kind, SchoolLevel
+from domain.codes import Category, Kind, SchoolLevel
 from parsers.textform import parse_text
 
 FORM = """Kính gửi: Sở GDĐT Ninh Bình

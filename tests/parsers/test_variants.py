@@ -9,10 +9,11 @@ import io
 import openpyxl
 import pytest
 
+from domain.codes import Category, Kind, SchoolLevel
 from parsers.body import parse_body
 from parsers.docx_parser import parse_docx
 from parsers.legacy_charset import VNI_PAIRS, VNI_SINGLE
-from parsers.models import Category, DocumentInput, Kind, SchoolLevel
+from parsers.models import DocumentInput
 from parsers.xlsx import XlsxParser
 from tests.parsers import docbuild
 

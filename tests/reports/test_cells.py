@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from reports.quarterly import report_quarter
 from store.models import Nominee
 from tests.reports.conftest import Env

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from parsers.models import Category, DocumentInput, Kind, SchoolLevel
+from domain.codes import Category, Kind, SchoolLevel
+from intake.outgoing import DOCX
+from parsers.models import DocumentInput
 from parsers.registry import parse_document
 from reports.config import ReportSettings
-from intake.outgoing import DOCX
 from reports.template_docx import template_bytes
 
 MAILBOX = "phongcntt.soninhbinh@moet.edu.vn"

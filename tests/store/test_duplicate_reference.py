@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from cli import _read_files
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from scheduler import build_app
 from settings import parse_settings
 from store.db import session

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from store import records
 from store.db import open_database, session
 from store.models import Message

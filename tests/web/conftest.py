@@ -19,13 +19,13 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlmodel import select
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from intake.received import receipt_time
 from intake.worker import Worker
 from store.db import session
 from store.models import Message
-from tests.reports.formula_mail import hostile_mail
 from tests.integration.helpers import make_settings, make_worker, test_received
+from tests.reports.formula_mail import hostile_mail
 from tests.servers import SmtpSink, free_port
 from web.app import create_app
 from web.config import WebSettings

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake.models import RawMessage
+from domain.mail import RawMessage
 from store.db import session
 from tests.hostiledocs import encoded_words, raw_with_subject, rfc822_nest
 from tests.integration.helpers import make_settings, make_worker

@@ -1,18 +1,12 @@
-"""The Vietnamese words people read for every code: reasons, categories, levels, outcomes, quarters.
-
-Replies to units, staff digests and the intake log all take their wording from here.
-"""
+"""The Vietnamese words of each reason: what a unit is told, its short title, and its detail."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from intake.authentication import Authentication, Verdict
-from intake.models import Outcome
-from intake.quarters import WINDOW_LAST_DAY, split_quarter
-from parsers.models import Category, Kind, ReasonCode, SchoolLevel
+from domain.authentication import Authentication, Verdict
+from domain.codes import ReasonCode
+from domain.wording import level_text, size_text
 
 # Each reason as a Sở would explain it to a school, with what to do about it.
 REASON_TEXT: dict[ReasonCode, str] = {
@@ -123,88 +117,6 @@ NAMED_DETAIL: frozenset[ReasonCode] = frozenset({
     ReasonCode.missing_evidence, ReasonCode.missing_school_level,
 })
 
-CATEGORY_TEXT: dict[Category, str] = {
-    Category.can_bo_quan_ly: "Cán bộ quản lý",
-    Category.nha_giao: "Nhà giáo",
-    Category.nguoi_lao_dong: "Người lao động",
-    Category.hoc_sinh: "Học sinh, học viên",
-    Category.tap_the: "Tập thể",
-}
-
-KIND_TEXT: dict[Kind, str] = {Kind.individual: "Cá nhân", Kind.collective: "Tập thể"}
-
-LEVEL_TEXT: dict[str, str] = {
-    SchoolLevel.mam_non: "Mầm non",
-    SchoolLevel.tieu_hoc: "Tiểu học",
-    SchoolLevel.thcs: "THCS",
-    SchoolLevel.thpt: "THPT",
-    SchoolLevel.gdtx: "GDNN-GDTX/GDTX",
-    "*": "không phân cấp học",
-}
-
-OUTCOME_TEXT: dict[Outcome, str] = {
-    Outcome.accepted: "Đã tiếp nhận",
-    Outcome.rejected: "Chưa hợp lệ, đã trả lại",
-    Outcome.needs_review: "Chờ cán bộ xác minh",
-    Outcome.ignored: "Bỏ qua (thư tự động)",
-    Outcome.quarantined: "Cách ly, chờ quản trị viên",
-}
-
-_ROMAN = ("", "I", "II", "III", "IV")
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-_SPACES = re.compile(r"\s+")
-
-
-def quarter_text(quarter: str) -> str:
-    """'Quý II năm 2024' for '2024-Q2'; raises ValueError for anything else."""
-    year, q = split_quarter(quarter)
-    return f"Quý {_ROMAN[q]} năm {year}"
-
-
-def level_text(level: str | None) -> str:
-    """The school level as people write it; the code itself when unknown, 'chưa xác định' when absent."""
-    if not level:
-        return "chưa xác định"
-    return LEVEL_TEXT.get(level, level)
-
-
-def where_text(where: str) -> str:
-    """The place a reason points at, with the pipeline's 'body' said in Vietnamese."""
-    if where == "body" or where.startswith("body,"):
-        return "nội dung thư" + where[4:]
-    return where
-
-
-def size_text(size: str | int) -> str:
-    """A byte count as '27,3 MB' (Vietnamese decimal comma); other text unchanged."""
-    try:
-        count = int(size)
-    except ValueError:
-        return str(size)
-    if count < 1024 * 1024:
-        return f"{max(count // 1024, 1)} KB"
-    return f"{count / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
-def excerpt(text: str, limit: int = 200) -> str:
-    """`text` on one line, cut at a word boundary near `limit` characters with an ellipsis."""
-    flat = _SPACES.sub(" ", text).strip()
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-def text_lines(text: str | None) -> list[str]:
-    """A text's non-empty lines, trimmed: a summary shown whole, as the unit wrote it."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def deadline_text(quarter: str) -> str:
-    """The last day of a quarter's window as a date, '20/06/2025'."""
-    year, q = split_quarter(quarter)
-    return f"{WINDOW_LAST_DAY:02d}/{q * 3:02d}/{year}"
-
 
 # A reading problem's technical detail (English, for the logs) said for the unit, by what it means.
 _READING_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), t) for p, t in (
@@ -253,12 +165,6 @@ def detail_text(code: str, detail: str | None) -> str | None:
         said = reading_problem_text(detail)
         return f"Cụ thể: {said}" if said else None
     return None  # e.g. resubmission: its detail is an internal key
-
-
-def moment_text(moment: datetime) -> str:
-    """'08:30 ngày 17/09/2024 (giờ Việt Nam)' for an aware datetime; naive ones are taken as given."""
-    local = moment.astimezone(VIETNAM) if moment.tzinfo else moment
-    return local.strftime("%H:%M ngày %d/%m/%Y") + (" (giờ Việt Nam)" if moment.tzinfo else "")
 
 
 # -- sender authentication and reply caps: the details staff read in the log and on the web --------

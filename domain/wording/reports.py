@@ -1,11 +1,11 @@
-"""Vietnamese words the reports add to intake.wording: titles, unit kinds, counts, quota phrases."""
+"""Vietnamese words the reports add to domain.wording: titles, unit kinds, counts, quota phrases."""
 
 from __future__ import annotations
 
-from intake import wording
-from intake.quota import QuotaStatus
-from parsers.models import Category
-from store.units import UnitKind
+from domain import wording
+from domain.codes import Category
+from domain.quota import QuotaStatus
+from domain.units import UnitKind
 
 UNIT_KIND_TEXT: dict[str, str] = {
     UnitKind.truc_thuoc_so: "Đơn vị trực thuộc Sở",

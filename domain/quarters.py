@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 WINDOW_FIRST_DAY = 15
 WINDOW_LAST_DAY = 20
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the time zone of every quarter, window and moment shown
 
 
 def quarter_of(moment: datetime, tz: ZoneInfo) -> str:

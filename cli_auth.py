@@ -10,13 +10,13 @@ from typing import Any
 import typer
 
 from cli_common import CONFIG_OPTION, settings_or_exit
+from domain.wording import moment_text
 from intake.errors import SignInFailed
 from intake.oauth_providers import (GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, MicrosoftProvider, classify, error_answer,
                                     read_secret, scopes)
 from intake.signin import token_source
 from intake.signin_text import cause_text
 from intake.tokens import Grant, GrantStore
-from intake.wording import moment_text
 from settings import Settings
 
 app = typer.Typer(help="Đăng nhập OAuth2 của hệ thống vào hộp thư: đăng nhập, xem tình trạng, xóa quyền đã lưu.",

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from parsers.models import SchoolLevel
-from store.units import UnitKind
+from domain.codes import SchoolLevel
+from domain.units import UnitKind
 
 # One exemplar per quarter, or one per school level managed (SPEC.md, "Quotas per quarter").
 # Keys are unit kinds; "*" means any school level. Configurable in [quota] of config.toml.
@@ -38,7 +38,7 @@ class QuotaRules(BaseModel):
                 raise ValueError(f"unknown unit kind {kind!r}")
             if bad := set(wanted) - levels:
                 raise ValueError(f"unknown school level(s) {sorted(bad)} for {kind}")
-        return {**{k.value: dict(v) for k, v in DEFAULT_RULES.items()}, **value}
+        return {**{str(k): dict(v) for k, v in DEFAULT_RULES.items()}, **value}
 
 
 class QuotaLine(BaseModel):
