@@ -53,6 +53,26 @@ def report(quarter: str = typer.Option(..., "--quarter", "-q", help="Quý cần 
 
 
 @app.command()
+def council(review: int = typer.Option(..., "--review", "-r",
+                                       help="Số đợt xem xét (trong địa chỉ trang Xét chọn, khen thưởng)."),
+            out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp (mặc định: report_dir trong cấu hình)."),
+            config: Path = CONFIG_OPTION) -> None:
+    """Lập danh sách trình Hội đồng Thi đua, Khen thưởng và danh sách đề nghị khen thưởng của một đợt xem xét."""
+    from reports.council import write_council_lists
+    from store.reviews import ReviewNotFound
+
+    _, engine, units, ctx = _open(config)
+    try:
+        paths = write_council_lists(engine, review, units, ctx.reports, out or ctx.report_dir, _today(ctx).date())
+    except ReviewNotFound:
+        typer.echo(f"lỗi: không có đợt xem xét số {review}", err=True)
+        raise typer.Exit(2) from None
+    for path in paths:
+        typer.echo(f"Đã ghi {path}")
+    _warn_unsigned(ctx)
+
+
+@app.command()
 def period(year: str = typer.Option(None, "--year", help="Năm học, ví dụ 2024-2025."),
            plan: bool = typer.Option(False, "--plan", help="Cả giai đoạn 2023-2025 của Kế hoạch."),
            out: Path = typer.Option(None, "--out", "-o", help="Thư mục ghi tệp."),
@@ -152,3 +172,23 @@ def template(out: Path = typer.Option(None, "--out", "-o",
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"Đã ghi {out}")
+
+
+@app.command()
+def publish(out: Path = typer.Option(None, "--out", "-o",
+                                     help="Thư mục ghi trang công bố (mặc định: site_dir trong cấu hình)."),
+            config: Path = CONFIG_OPTION) -> None:
+    """Xuất bản chuyên mục gương điển hình tiên tiến: trang web tĩnh và bản tin Atom."""
+    from domain.wording import publicity as wording
+    from reports.publish import publish as write, publish_problem
+    from reports.site import SiteFolderError
+
+    settings, engine, units, ctx = _open(config)
+    folder = out or settings.path(ctx.reports.site_dir)
+    try:
+        done = write(engine, units, folder, ctx.reports.site_url)
+    except (SiteFolderError, OSError) as err:
+        typer.echo("lỗi: " + wording.NOT_PUBLISHED.format(folder=folder, problem=publish_problem(err)), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(wording.PUBLISHED.format(count=done.count, folder=done.folder))
+

@@ -20,6 +20,8 @@ class ReportSettings(BaseModel):
     report_hour: int = Field(default=8, ge=0, le=23)
     web_url: str = ""  # the web log's address as staff open it (e.g. https://dhtt.example.vn): staff mails link there
     report_dir: Path = Path("var/reports")  # quarterly and period reports, relative to config.toml
+    site_dir: Path = Path("var/site")  # `dhtt publish` writes the public site here, relative to config.toml
+    site_url: str = ""  # the site's address on the portal: the Atom feed's links are absolute with it
     misfire_grace_hours: int = Field(default=72, ge=1)  # a job missed while down still runs once
     agency_parent: str = "UBND TỈNH NINH BÌNH"
     agency: str = "SỞ GIÁO DỤC VÀ ĐÀO TẠO"

@@ -18,6 +18,8 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)      # OCR of s
 dpkg -s tesseract-ocr-vie >/dev/null 2>&1 || missing+=(tesseract-ocr-vie)   # its Vietnamese model
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)   # OCR tests draw pages
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)        # browser tests of the web pages
+# The published site's checks (html-validate, axe-core) come from npm and run on Node.js.
+{ command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
 # docs/render.sh and the printed-layout tests: Calc for the .xlsx, poppler for PNG pages, and the
 # metric twin of Times New Roman, without which the layout is judged in a wider substitute font.
 dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
@@ -59,4 +61,14 @@ wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   echo "$wanted" >"$stamp"
+fi
+
+# The published site's checks (tests/reports/site_checks.py): html-validate and axe-core from npm,
+# pinned by tests/js/package-lock.json (html-validate 9: it runs on Debian's Node.js 18 as well);
+# installed again only when that lock file changed.
+js_stamp=tests/js/node_modules/.dhtt-installed
+js_wanted=$(sha256sum tests/js/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$js_stamp" 2>/dev/null)" != "$js_wanted" ]; then
+  (cd tests/js && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$js_wanted" >"$js_stamp"
 fi

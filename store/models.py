@@ -92,6 +92,7 @@ class Nominee(SQLModel, table=True):
     source: str = ""
     active: bool = True  # False once a resubmission replaced it, or its mail was not accepted
     superseded_by: int | None = Field(default=None, foreign_key="nominee.id")
+    exemplar_id: int | None = Field(default=None, foreign_key="exemplar.id", index=True)  # store.council
 
 
 class Attachment(SQLModel, table=True):
@@ -168,3 +169,7 @@ class MailboxHealth(SQLModel, table=True):
     signin_cause: str | None = None  # SignInFailed.cause
     signin_alerted: bool = False
     secret_warned: str | None = None  # the secret_expires date already announced to the admins
+
+
+import store.council  # noqa: E402,F401  (the exemplar table the nominee refers to; registered with the rest)
+import store.publicity  # noqa: E402,F401  (the publication table, which refers to exemplar and attachment)

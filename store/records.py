@@ -13,6 +13,7 @@ from domain.codes import ReasonCode
 from domain.decision import Decision
 from domain.mail import RawMessage
 from parsers.vntext import fold
+from store import exemplars
 from store.models import Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
 
 
@@ -167,6 +168,7 @@ def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submi
                       name_key=fold(nomination.name), active=active)
         db.add(row)
         db.flush()
+        exemplars.attach(db, row)
         for item in nomination.evidence:
             db.add(Evidence(nominee_id=row.id or 0, **item.model_dump()))
         if active and decision.replaces:

@@ -17,10 +17,10 @@ SUMMARY = ("Đạt giải Nhất Hội thi giáo viên dạy giỏi cấp tỉnh
            "dạy học được tổ chuyên môn áp dụng; có sáng kiến được Hội đồng khoa học ngành công nhận. ")
 
 
-def form_docx(name: str, school: str, summary: str) -> bytes:
+def form_docx(name: str, school: str, summary: str, quarter: str = "QUÝ II NĂM 2024") -> bytes:
     """A two-column label | value form, as units fill in the published template."""
     doc = Document()
-    doc.add_paragraph("PHIẾU ĐĂNG KÝ GƯƠNG ĐIỂN HÌNH TIÊN TIẾN QUÝ II NĂM 2024")
+    doc.add_paragraph(f"PHIẾU ĐĂNG KÝ GƯƠNG ĐIỂN HÌNH TIÊN TIẾN {quarter}")
     rows = [("Họ và tên", name), ("Chức vụ", "Giáo viên"), ("Đơn vị công tác", school),
             ("Đối tượng", "Nhà giáo"), ("Tóm tắt thành tích nổi bật", summary),
             ("Sáng kiến, sản phẩm đổi mới sáng tạo", "Sáng kiến dạy học STEM"),

@@ -18,6 +18,7 @@ ENGLISH = re.compile(r"Usage|Options|Arguments|Commands|Show this message|Missin
 @pytest.mark.parametrize("args", [
     ["--help"], ["log", "--help"], ["quarantine", "--help"], ["quarantine", "release", "--help"],
     ["review", "attach"], ["lgo"], ["log", "--limit", "không"], ["log", "--quarter"], ["user", "add", "--help"],
+    ["publish", "--help"],
 ])
 def test_cli_speaks_vietnamese(args: list[str], tmp_path: Path) -> None:
     out = subprocess.run([DHTT, *args], capture_output=True, text=True, cwd=tmp_path, timeout=60,

@@ -14,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from web import pages_admin, pages_auth, pages_health, pages_log, pages_mail, pages_quarter
+from web import (pages_admin, pages_auth, pages_exemplars, pages_health, pages_log, pages_mail, pages_publish,
+                 pages_quarter, pages_reviews)
 from web.auth import Forbidden, SignInRequired
 from web.context import WebContext
 from web.rendering import TEMPLATES, render
@@ -97,6 +98,7 @@ def create_app(ctx: WebContext) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _server_error)
     app.mount("/tai-nguyen", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
-    for module in (pages_auth, pages_log, pages_mail, pages_admin, pages_quarter, pages_health):
+    for module in (pages_auth, pages_log, pages_mail, pages_admin, pages_quarter, pages_health, pages_exemplars,
+                   pages_reviews, pages_publish):
         app.include_router(module.router)
     return app

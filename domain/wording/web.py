@@ -5,7 +5,8 @@ from __future__ import annotations
 
 REPLY_KIND_TEXT = {"ack": "Thư xác nhận tiếp nhận", "rejection": "Thư trả lại hồ sơ",
                    "pending": "Thư báo chờ xác minh", "alert": "Thư cảnh báo", "digest": "Thư tổng hợp",
-                   "reminder": "Thư nhắc", "report": "Thư gửi báo cáo", "none": "Không trả lời"}
+                   "reminder": "Thư nhắc", "report": "Thư gửi báo cáo",
+                   "council": "Thư thông báo kết quả xét chọn, khen thưởng", "none": "Không trả lời"}
 REPLY_STATUS_TEXT = {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "gửi không được"}
 ROLE_TEXT = {"admin": "Quản trị viên", "viewer": "Người xem"}
 FILE_ROLE_TEXT = {"document": "tài liệu hồ sơ", "evidence": "minh chứng", "archive": "tệp nén",

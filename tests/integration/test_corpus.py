@@ -111,3 +111,28 @@ def test_processed_mail_leaves_the_inbox(corpus_run, dovecot):  # type: ignore[n
     assert uids == []
     _, quarantined = dovecot.folder_uids(imap_account.user, imap_account.password, f"DHTT{dovecot.separator}Quarantine")
     assert len(quarantined) == 1  # the archive bomb
+
+
+def test_each_nomination_belongs_to_one_exemplar_of_its_unit(corpus_run):  # type: ignore[no-untyped-def]
+    """THEN every recorded nomination has its exemplar; the corpus's one repeated exemplar (Ngô Đức
+    Sơn, 016 and its resubmission 017) is one exemplar with both nominations; none spans two units."""
+    from collections import defaultdict
+
+    from sqlmodel import select
+
+    from store.council import Exemplar
+    from store.models import Nominee
+
+    worker, *_ = corpus_run
+    with session(worker.engine) as db:
+        nominees = db.exec(select(Nominee)).all()
+        units = {e.id: e.unit_code for e in db.exec(select(Exemplar))}
+    assert nominees and all(n.exemplar_id in units for n in nominees)
+    by_exemplar: dict[int, list[Nominee]] = defaultdict(list)
+    for n in nominees:
+        by_exemplar[n.exemplar_id or 0].append(n)
+    assert all({n.unit_code for n in ns} == {units[e]} for e, ns in by_exemplar.items())
+    son = {n.exemplar_id for n in nominees if n.name == "Ngô Đức Sơn"}
+    assert len(son) == 1 and len(by_exemplar[son.pop() or 0]) == 2
+    repeated = {e for e, ns in by_exemplar.items() if len(ns) > 1}
+    assert len(repeated) == 1  # the public corpus nominates no other exemplar twice

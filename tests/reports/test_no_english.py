@@ -98,3 +98,41 @@ def test_no_english_in_replies_digest_list_and_template(env: Env) -> None:
     texts["template"] = "\n".join(p.text for p in template.paragraphs)
     leaks = {name: words for name, text in texts.items() if (words := english_words(_without(text, quoted)))}
     assert not leaks
+
+
+def test_no_english_in_council_lists_and_letters(env: Env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a decided review WHEN its four lists and the units' letters are read THEN no English word."""
+    from reports.council import write_council_lists
+    from intake.letters import announce
+    from store.council import ReviewEntry
+    from tests.reports.test_council import decided_review
+
+    review = decided_review(env)
+    texts: dict[str, str] = {}
+    for path in write_council_lists(env.engine, review, env.units, env.ctx.reports, tmp_path, datetime(2024, 9, 1).date()):
+        if path.suffix == ".docx":
+            doc = Document(str(path))
+            texts[path.name] = "\n".join([p.text for p in doc.paragraphs]
+                                         + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        else:
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(path).active
+            texts[path.name] = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    with Session(env.engine) as db:
+        from domain.council import Decision, Status
+        from store import reviews
+        from store.council import Exemplar
+
+        thao = db.exec(select(ReviewEntry).join(Exemplar, Exemplar.id == ReviewEntry.exemplar_id).where(
+            ReviewEntry.review_id == review, Exemplar.name == "Quách Phương Thảo")).one()
+        reviews.decide(db, review, thao.id or 0, Decision(status=Status.selected), "quantri")
+        for entry in db.exec(select(ReviewEntry).where(ReviewEntry.review_id == review)):
+            announce(db, entry, env.units, env.ctx.replies, datetime(2024, 9, 1, tzinfo=UTC))
+        db.commit()
+        raws = [r.raw for r in db.exec(select(Reply).where(Reply.kind == "council"))]
+        quoted = _units_own_words(db)
+    assert len(raws) == 2  # the awarded one and the selected one
+    texts.update({f"letter {i}": "\n".join(_bodies(raw)) for i, raw in enumerate(raws)})
+    leaks = {name: words for name, text in texts.items() if (words := english_words(_without(text, quoted)))}
+    assert not leaks

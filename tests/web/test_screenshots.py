@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.web.conftest import WebSite
 
@@ -30,6 +30,28 @@ def test_take_screenshots(admin_page: Page, site: WebSite, corpus_dir: Path, tmp
     page.set_viewport_size({"width": 1360, "height": 900})
     page.goto(site.url + "/quy/2024-Q2")
     page.screenshot(path=str(out / "web-quy.png"), full_page=True)
-    for name in ("web-nhat-ky.png", "web-thu.png", "web-quy.png"):
+    _council_pages(page, site, out)
+    for name in ("web-nhat-ky.png", "web-thu.png", "web-quy.png", "web-xet-chon.png", "web-guong.png"):
         shot = (out / name).read_bytes()
         assert shot.startswith(b"\x89PNG") and len(shot) > 20_000, name  # a real page, not a blank one
+
+
+def _council_pages(page: Page, site: WebSite, out: Path) -> None:
+    """A review of 2024-Q4 with one decision, and the exemplar nominated twice (016, 017)."""
+    page.goto(site.url + "/xet-chon")
+    page.fill("input[name=title]", "Xét chọn gương điển hình tiên tiến quý IV năm 2024")
+    page.fill("input[name=scope]", "2024-Q4")
+    page.click("form.filters button")
+    expect(page.locator("h1")).to_contain_text("quý IV")
+    form = page.locator("form.decide").nth(0)
+    form.locator("select[name=status]").select_option("not_selected")
+    form.locator("input[name=reason]").fill("Thành tích chưa nổi bật so với các gương khác trong quý")
+    form.locator("button").click()
+    expect(page.locator(".flash")).to_contain_text("Đã ghi kết quả")
+    page.goto(page.url.split("#")[0])
+    page.screenshot(path=str(out / "web-xet-chon.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 1300},
+                    full_page=True)
+    page.click("text=Ngô Đức Sơn")
+    expect(page.locator("h1")).to_have_text("Ngô Đức Sơn")
+    page.screenshot(path=str(out / "web-guong.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 1300},
+                    full_page=True)
