@@ -1,8 +1,7 @@
 """names: the RFC header is rfc_message_id, a key to message.id is message_pk; the unused unit table goes
 
-Revision ID: 0009_names
-Revises: 0011_publicity (the newest migration on main when this was merged; chain it after whatever is
-newest, so a database already past it still gets these renames)
+Revision ID: 0012_names
+Revises: 0011_publicity
 
 Columns are renamed in place (ALTER TABLE ... RENAME COLUMN, SQLite 3.25 and later, and PostgreSQL):
 the batches never recreate a table, because copying `message` would drop and re-create the rows every
@@ -13,7 +12,7 @@ keys' constraints are renamed to what PostgreSQL would name them today (<table>_
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_names"
+revision = "0012_names"
 down_revision = "0011_publicity"
 branch_labels = None
 depends_on = None
