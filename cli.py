@@ -7,12 +7,11 @@ import json
 import logging
 import os
 import mailbox as mboxlib
-import signal
 import socket
 import sys
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -26,10 +25,12 @@ from domain.wording import OUTCOME_TEXT
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, SignInFailed
 from intake.received import receipt_time
 from intake.signin_text import cause_text
-from intake.worker import Worker
-from reports.template_docx import template_file
 from store import queries
 from store.db import session
+from store.log import LogFilter, LogRow, log_page
+
+if TYPE_CHECKING:
+    from scheduler import App
 
 app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình tiên tiến qua thư điện tử (Sở GDĐT Ninh Bình).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
@@ -38,10 +39,13 @@ app = typer.Typer(help="dhtt — tiếp nhận hồ sơ gương điển hình ti
 console = Console() if sys.stdout.isatty() else Console(width=int(os.environ.get("COLUMNS") or 160))
 
 
-def _worker(config: Path, name: str | None = None) -> Worker:
+def _app(config: Path, name: str | None = None) -> App:
+    """The service wired for this configuration (scheduler.build_app), or a one-line reason why not."""
+    from scheduler import build_app  # the composition root; imported when a command needs the worker
+
     settings = settings_or_exit(config)
-    return Worker(settings, engine_or_exit(settings), units_or_exit(settings), name=name or socket.gethostname(),
-                  template=template_file(settings.reports, settings.smtp.sender))
+    return build_app(settings, name or socket.gethostname(), engine=engine_or_exit(settings),
+                     units=units_or_exit(settings))
 
 
 def _logging(verbose: bool, service: bool = False) -> None:
@@ -59,10 +63,10 @@ def run(config: Path = CONFIG_OPTION,
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Ghi nhật ký chi tiết.")) -> None:
     """Chạy dịch vụ tiếp nhận hồ sơ: đọc hộp thư, ghi nhận, phân loại và trả lời từng thư."""
     _logging(verbose, service=not once)
-    with _worker(config, name) as worker:  # closing it stops its reader processes
+    with _app(config, name) as service:  # closing it stops its reader processes
         if once:
             try:
-                count = worker.run_once()
+                count = service.worker.run_once()
             except SignInFailed as err:
                 typer.echo(f"lỗi: không đăng nhập được vào hộp thư: {cause_text(err.cause)}", err=True)
                 raise typer.Exit(1) from None
@@ -71,14 +75,35 @@ def run(config: Path = CONFIG_OPTION,
                 raise typer.Exit(1) from None
             typer.echo(f"Đã đọc {count} thư mới.")
             return
-        from scheduler import serve
+        # The same service as `python scheduler.py`, with the same jobs: the poll, the outbox, the
+        # digest, the reminders and the quarterly reports.
+        from scheduler import serve_until_signalled
 
-        stop = threading.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
-        # The same service as `python scheduler.py`: without the scheduler, `dhtt run` would answer
-        # mail but never send the digest, the reminders or the quarterly reports.
-        serve(worker, stop)
+        serve_until_signalled(service)
+
+
+@app.command()
+def web(config: Path = CONFIG_OPTION) -> None:
+    """Chạy trang web nhật ký tiếp nhận (địa chỉ và cổng trong mục “web” của tệp cấu hình)."""
+    import uvicorn
+
+    from web.app import create_app
+    from web.context import WebContext, load_secret, web_settings
+
+    settings = settings_or_exit(config)
+    web_conf = web_settings(settings)
+    from scheduler import build_app
+
+    engine, units = engine_or_exit(settings), units_or_exit(settings)
+    # Staff actions (decide again, release) run through a worker wired like the service's, built on
+    # first use; the web package itself never builds one.
+    ctx = WebContext(settings=settings, web=web_conf, engine=engine, units=units,
+                     secret=load_secret(settings, web_conf),
+                     make_worker=lambda: build_app(settings, f"{socket.gethostname()}-web", engine=engine,
+                                                   units=units).worker)
+    typer.echo(f"Trang web: http://{web_conf.host}:{web_conf.port}/")
+    uvicorn.run(create_app(ctx), host=web_conf.host, port=web_conf.port, proxy_headers=False,
+                log_level="info", server_header=False)
 
 
 def _mbox_items(path: Path) -> list[bytes]:
@@ -108,17 +133,13 @@ def import_(files: list[Path] = typer.Argument(..., help="Tệp .eml hoặc hộ
             config: Path = CONFIG_OPTION) -> None:
     """Nhập thư từ tệp .eml hoặc tệp mbox và xử lý theo đúng quy trình như thư nhận qua hộp thư."""
     _logging(False)
-    worker = _worker(config)
+    worker = _app(config).worker
     try:
         count = worker.import_messages(_read_files(files))
     except IntakeError as err:
         typer.echo(f"lỗi: {err}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Đã nhập {count} thư.")
-
-
-def _reasons_text(raw: str) -> str:
-    return views.reasons_text(queries.reason_codes(raw))
 
 
 @app.command()
@@ -137,8 +158,8 @@ def log(config: Path = CONFIG_OPTION,
     tz = ZoneInfo(settings.intake.timezone)
     engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
-        rows = queries.log_rows(db, outcome, unit, quarter, limit)
-    entries = [_log_dict(m, ref, reply, tz) for m, ref, reply in rows]
+        rows = log_page(db, LogFilter(outcome=outcome or "", unit=unit or "", quarter=quarter or ""), limit).rows
+    entries = [_log_dict(row, tz) for row in rows]
     if as_json:
         typer.echo(views.as_json(entries))
         return
@@ -156,12 +177,12 @@ def log(config: Path = CONFIG_OPTION,
     console.print(table)
 
 
-def _log_dict(m, ref, reply, tz) -> dict:  # type: ignore[no-untyped-def]
+def _log_dict(row: LogRow, tz: ZoneInfo) -> dict[str, Any]:
+    m, reply = row.message, row.reply
     status = {"kind": reply.kind, "status": reply.status} if reply else None
-    return {"id": m.id, "received_at": m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz).isoformat(),
+    return {"id": m.id, "received_at": m.received_at.astimezone(tz).isoformat(),
             "sender": m.sender, "unit_code": m.unit_code, "outcome": m.outcome or "received",
-            "reasons": queries.reason_codes(m.reasons), "reply": status, "reference": ref,
-            "subject": m.subject}
+            "reasons": row.reasons, "reply": status, "reference": row.reference, "subject": m.subject}
 
 
 @app.command()
@@ -177,7 +198,7 @@ def show(reference: str = typer.Argument(..., help="Mã hồ sơ, ví dụ DHTT-
         if sub is None:
             typer.echo(f"Không tìm thấy hồ sơ {reference}.", err=True)
             raise typer.Exit(1)
-        ids = {m.message_id for m in queries.thread_messages(db, sub.id or 0)}
+        ids = {m.rfc_message_id for m in queries.thread_messages(db, sub.id or 0)}
         items = [e for e in queries.export_messages(db, tz) if e["reference"] == reference or e["message_id"] in ids]
     if as_json:
         typer.echo(views.as_json(items))
@@ -210,7 +231,7 @@ def reconcile(config: Path = CONFIG_OPTION) -> None:
     """Đối chiếu hộp thư với dữ liệu đã ghi nhận; liệt kê mọi thư chưa được ghi nhận."""
     from intake.reconcile import reconcile_mailbox
 
-    worker = _worker(config)
+    worker = _app(config).worker
     try:
         report = reconcile_mailbox(worker)
     except (MailboxUnavailable, MailboxLoginFailed) as err:
@@ -235,14 +256,14 @@ def _list_outcome(config: Path, outcome: str) -> None:
     tz = ZoneInfo(settings.intake.timezone)
     engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
-        rows = queries.log_rows(db, outcome=outcome, limit=1000)
+        rows = log_page(db, LogFilter(outcome=outcome), 1000).rows
     table = Table(title=OUTCOME_TEXT.get(outcome, outcome))
     for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Tiêu đề", "Lý do"):
         table.add_column(column, overflow="fold")
-    for m, _, _ in rows:
-        moment = m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC).astimezone(tz)
+    for row in rows:
+        m, moment = row.message, row.message.received_at.astimezone(tz)
         table.add_row(str(m.id), f"{moment:%d/%m/%Y %H:%M}", m.sender, m.subject,
-                      _reasons_text(m.reasons) or (m.last_error or "—"))
+                      views.reasons_text(row.reasons) or (m.last_error or "—"))
     console.print(table)
 
 
@@ -251,7 +272,7 @@ def _admin(action, config: Path, *args: object) -> None:  # type: ignore[no-unty
 
     from intake.admin import NotAllowed, UnknownMessage
 
-    worker = _worker(config)
+    worker = _app(config).worker
     try:
         decision = action(worker, *args, actor=getpass.getuser())
     except (NotAllowed, UnknownMessage) as err:
@@ -314,7 +335,6 @@ _mount_reports()
 def _mount_web() -> None:
     import web.cli
 
-    app.registered_commands.extend(web.cli.app.registered_commands)  # dhtt web
     app.registered_groups.extend(web.cli.app.registered_groups)  # dhtt user add|list|disable|enable
 
 

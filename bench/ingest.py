@@ -25,12 +25,10 @@ sys.path.insert(0, str(ROOT))
 from imapclient import IMAPClient  # noqa: E402
 
 from intake.message import parse_message  # noqa: E402
-from intake.worker import Worker  # noqa: E402
 from parsers.models import DocumentInput  # noqa: E402
 from parsers.registry import parse_document  # noqa: E402
-from reports.template_docx import template_file  # noqa: E402
+from scheduler import build_app  # noqa: E402
 from settings import parse_settings  # noqa: E402
-from store.db import open_database  # noqa: E402
 from store.units import load_units  # noqa: E402
 from tests.mailgen import nomination_mail  # noqa: E402
 from tests.servers import Dovecot, SmtpSink  # noqa: E402
@@ -82,8 +80,7 @@ def run_worker(dovecot: Dovecot, sink: SmtpSink, var: Path) -> float:
         "intake": {"storage_dir": str(var / "storage")},
     }, var)
     os.environ["DHTT_BENCH_PASSWORD"] = PASSWORD
-    worker = Worker(settings, open_database(settings.database.url), load_units(None), name="bench",
-                    template=template_file(settings.reports, settings.smtp.sender))
+    worker = build_app(settings, "bench").worker
     started = time.perf_counter()
     worker.run_once()
     return time.perf_counter() - started

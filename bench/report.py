@@ -48,21 +48,21 @@ def fill(url: str, count: int) -> None:
     with session(engine) as db:
         for start in range(0, count, 10):
             unit = units[(start // 10) % len(units)]
-            msg = Message(sha256=f"{start:064d}", message_id=f"<bench.{start}@test>", origin="import",
+            msg = Message(sha256=f"{start:064d}", rfc_message_id=f"<bench.{start}@test>", origin="import",
                           received_at=now, recorded_at=now, spool_path="-", sender=unit.emails[0],
                           subject="Danh sách gương điển hình tiên tiến", status="done", outcome="accepted",
                           unit_code=unit.code, quarter=QUARTER)
             db.add(msg)
             db.flush()
             sub = Submission(reference=f"DHTT-2024Q2-{start // 10 + 1:04d}", unit_code=unit.code, quarter=QUARTER,
-                             status="accepted", sender=msg.sender, first_message_id=msg.id or 0,
+                             status="accepted", sender=msg.sender, first_message_pk=msg.id or 0,
                              created_at=now, updated_at=now)
             db.add(sub)
             db.flush()
             msg.submission_id = sub.id
             for i in range(start, min(start + 10, count)):
                 name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)} {i}"
-                nominee = Nominee(message_id=msg.id or 0, submission_id=sub.id, unit_code=unit.code,
+                nominee = Nominee(message_pk=msg.id or 0, submission_id=sub.id, unit_code=unit.code,
                                   quarter=QUARTER, kind="individual", category=rng.choice(CATEGORIES[:4]),
                                   name=name, position="Giáo viên", workplace=unit.name,
                                   school_level=rng.choice(LEVELS[unit.kind]), summary=SUMMARY,

@@ -53,7 +53,7 @@ def fill(engine, count: int) -> None:  # type: ignore[no-untyped-def]
         outcome = rnd.choice(OUTCOMES)
         quarter = f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
         reasons = [{"code": c, "detail": "", "where": ""} for c in rnd.sample(REASONS, rnd.randint(0, 2))]
-        messages.append(dict(id=pk, sha256=f"{pk:064x}", message_id=f"<m{pk}@bench>", origin="import", folder="",
+        messages.append(dict(id=pk, sha256=f"{pk:064x}", rfc_message_id=f"<m{pk}@bench>", origin="import", folder="",
                              uidvalidity=0, uid=None, received_at=moment, recorded_at=moment, spool_path="/nonexistent",
                              size=40_000, sender=unit.emails[0] if unit.emails else f"x{pk}@example.org",
                              subject=f"Gương điển hình tiên tiến {quarter} số {pk}", status="done", outcome=outcome,
@@ -61,14 +61,14 @@ def fill(engine, count: int) -> None:  # type: ignore[no-untyped-def]
                              reply_kind="ack", failures=0, moved=True, released=False))
         if outcome == "accepted":
             subs.append(dict(id=pk, reference=f"DHTT-{quarter.replace('-', '')}-{pk:06d}", unit_code=unit.code,
-                             quarter=quarter, status=outcome, sender="", first_message_id=pk, created_at=moment,
+                             quarter=quarter, status=outcome, sender="", first_message_pk=pk, created_at=moment,
                              updated_at=moment))
             messages[-1]["submission_id"] = pk
             name = f"{rnd.choice(NAMES)} {pk}"
-            nominees.append(dict(message_id=pk, submission_id=pk, unit_code=unit.code, quarter=quarter,
+            nominees.append(dict(message_pk=pk, submission_id=pk, unit_code=unit.code, quarter=quarter,
                                  kind="individual", category="nha_giao", name=name,
                                  name_key=name.lower(), summary="Tóm tắt", source="", active=True))
-            replies.append(dict(message_id=pk, rfc_message_id=f"<ack.{pk}@bench>", kind="ack", recipients="x",
+            replies.append(dict(message_pk=pk, rfc_message_id=f"<ack.{pk}@bench>", kind="ack", recipients="x",
                                 subject="Đã tiếp nhận", raw=b"", status="sent", attempts=1, created_at=moment))
     with session(engine) as db:
         for table, rows in ((Message, messages), (Submission, subs), (Nominee, nominees), (Reply, replies)):

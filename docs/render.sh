@@ -36,22 +36,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cli import _read_files
-from intake.worker import Worker
 from reports.context import report_context
 from reports.digest import build_digest
 from reports.digest_mail import digest_mail
 from reports.quarterly import load_quarter, write_quarter_reports
-from reports.template_docx import template_bytes, template_file
+from reports.template_docx import template_bytes
+from scheduler import build_app
 from settings import load_settings
-from store.db import open_database, session
-from store.units import load_units
+from store.db import session
 
 
 def main() -> None:
     work = Path(sys.argv[1])
     settings = load_settings(work / "config.toml")
-    worker = Worker(settings, open_database(settings.database.url), load_units(None),
-                    template=template_file(settings.reports, settings.smtp.sender))
+    worker = build_app(settings, "docs").worker
     corpus = Path("..") / "shared" / "corpus" / "emails"
     worker.import_messages(_read_files(sorted(corpus.glob("*.eml"))))
     ctx = report_context(settings)

@@ -35,7 +35,7 @@ def _undo(worker: Worker, message_pk: int, actor: str, kind: str, **change: obje
             raise UnknownMessage(f"không có thư mã {message_pk}")
         records.log_event(db, kind, message.id, actor=actor, previous=message.outcome,
                           reasons=message.reasons, **change)
-        nominees = [n.id for n in db.exec(select(Nominee).where(Nominee.message_id == message.id))]
+        nominees = [n.id for n in db.exec(select(Nominee).where(Nominee.message_pk == message.id))]
         db.exec(delete(Evidence).where(col(Evidence.nominee_id).in_(nominees)))
         db.exec(delete(Nominee).where(col(Nominee.id).in_(nominees)))
         for key, value in change.items():
@@ -101,7 +101,7 @@ def correct_field(worker: Worker, nominee_pk: int, field: str, value: str, actor
         nominee = db.get(Nominee, nominee_pk)
         if nominee is None:
             raise UnknownMessage(f"không có gương điển hình mã {nominee_pk}")
-        records.log_event(db, "field_corrected", nominee.message_id, actor=actor, nominee=nominee_pk,
+        records.log_event(db, "field_corrected", nominee.message_pk, actor=actor, nominee=nominee_pk,
                           field=field, old=getattr(nominee, field), new=value)
         setattr(nominee, field, value)
         db.add(nominee)

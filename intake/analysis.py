@@ -170,3 +170,14 @@ def analyse(msg: InboundMessage, limits: AnalysisLimits | None = None) -> Analys
     else:
         _add_links(result.evidence, find_links(msg.text or msg.html or ""))
     return result
+
+
+class Reading(BaseModel):
+    """What the read stage made of one mail, the decision's whole input about its content: the mail,
+    the submission it carries (a unit's inner mail that a Sở office forwarded, unwrapped once, when
+    the mail was read) and what that submission contains."""
+
+    message: InboundMessage
+    submission: InboundMessage
+    forwarded_by: str | None = None  # the Sở office whose forward carried the submission
+    analysis: Analysis

@@ -26,10 +26,10 @@ class StoreHistory:
     def duplicate_of(self, msg: InboundMessage) -> PriorMessage | None:
         """The earlier delivery of this mail: the same Message-ID from the same sender (a Message-ID
         reused by another sender, by a careless client or a forger, is another mail)."""
-        if not msg.message_id:
+        if not msg.rfc_message_id:
             return None
         row = self.db.exec(select(Message).where(
-            Message.message_id == msg.message_id, Message.sender == msg.sender, Message.id != self.current.id,
+            Message.rfc_message_id == msg.rfc_message_id, Message.sender == msg.sender, Message.id != self.current.id,
             col(Message.outcome).is_not(None)).order_by(Message.id)).first()
         if row is None or row.outcome is None:
             return None
@@ -44,10 +44,10 @@ class StoreHistory:
         ids = msg.in_reply_to + list(reversed(msg.references))
         for mid in ids:
             reply = self.db.exec(select(Reply).where(Reply.rfc_message_id == mid)).first()
-            target = self.db.get(Message, reply.message_id) if reply and reply.message_id else None
+            target = self.db.get(Message, reply.message_pk) if reply and reply.message_pk else None
             if target is None:
                 target = self.db.exec(select(Message).where(
-                    Message.message_id == mid, col(Message.submission_id).is_not(None))).first()
+                    Message.rfc_message_id == mid, col(Message.submission_id).is_not(None))).first()
             if target is not None and target.submission_id is not None:
                 return self.db.get(Submission, target.submission_id)
         return None

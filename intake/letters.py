@@ -70,7 +70,7 @@ def _proposing(db: Session, entry: ReviewEntry) -> tuple[Nominee | None, Message
     nominee = db.exec(select(Nominee).where(
         Nominee.exemplar_id == entry.exemplar_id, col(Nominee.active).is_(True))
         .order_by(col(Nominee.id).desc())).first()
-    return nominee, db.get(Message, nominee.message_id) if nominee else None
+    return nominee, db.get(Message, nominee.message_pk) if nominee else None
 
 
 def recipients(unit: UnitInfo | None, sender: str) -> list[str]:
@@ -92,7 +92,7 @@ def news_of(db: Session, entry: ReviewEntry, units: UnitDirectory) -> CouncilNew
     if not to:
         return None
     submission = db.get(Submission, nominee.submission_id) if nominee and nominee.submission_id else None
-    own_id = message.message_id if message.message_id.startswith("<") else None
+    own_id = message.rfc_message_id if message.rfc_message_id.startswith("<") else None
     return CouncilNews(
         entry_id=entry.id or 0, status=Status(entry.status), to=to,
         unit_name=unit.name if unit else "Quý đơn vị", exemplar_name=exemplar.name,

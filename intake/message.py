@@ -398,7 +398,7 @@ def parse_email(msg: EmailMessage, limits: MessageLimits | None = None, depth: i
     walker.walk(msg)
     headers = _headers(msg)
     return InboundMessage(
-        message_id=(_message_ids(_field(msg, "message-id", cap)) or [""])[0],
+        rfc_message_id=(_message_ids(_field(msg, "message-id", cap)) or [""])[0],
         subject=decode_header_text(msg.get("subject"), cap, _hint(msg)),
         sender=sender, sender_name=name,
         recipients=_recipients(msg, cap),

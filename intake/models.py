@@ -20,7 +20,7 @@ class Attachment(BaseModel):
 class InboundMessage(BaseModel):
     """A parsed mail: decoded headers, bodies and attachments."""
 
-    message_id: str
+    rfc_message_id: str  # the Message-ID header
     subject: str = ""
     sender: str = ""  # lower-cased address
     sender_name: str = ""

@@ -27,11 +27,11 @@ from pydantic import BaseModel, Field
 
 from domain.units import UnitDirectory
 from domain.wording.reasons import mail_memory_overrun, mail_overrun
-from intake.analysis import Analysis, AnalysisLimits, analyse
+from intake.analysis import Analysis, AnalysisLimits, Reading, analyse
 from intake.errors import ReadingStopped
 from intake.message import parse_message
 from intake.models import Attachment, InboundMessage
-from intake.pipeline import effective_message
+from intake.pipeline import effective_message, sender_authentication
 from intake.spool import Spool
 
 log = logging.getLogger(__name__)
@@ -51,15 +51,13 @@ class StoredFile(BaseModel):
     path: str
 
 
-class Prepared(BaseModel):
+class Prepared(Reading):
     """A message read from the spool and analysed, ready for the decision.
 
-    Attachment bytes are already on disk (`files`) and dropped from `message`, so only what the
+    Attachment bytes are already on disk (`files`) and dropped from the mails, so only what the
     decision needs travels back from the reader process.
     """
 
-    message: InboundMessage
-    analysis: Analysis
     files: list[StoredFile] = Field(default_factory=list)
 
 
@@ -79,23 +77,33 @@ def _store_files(message: InboundMessage, spool: Spool) -> tuple[InboundMessage,
     return message.model_copy(update={"attachments": kept, "forwarded": forwarded}), files
 
 
-def _read(path: str, units: UnitDirectory, limits: AnalysisLimits) -> tuple[InboundMessage, Analysis]:
-    message = parse_message(Path(path).read_bytes(), limits.message)
-    inner, _ = effective_message(message, units)
-    return message, analyse(inner, limits)
+def read_mail(message: InboundMessage, units: UnitDirectory, limits: AnalysisLimits,
+              authserv_ids: list[str]) -> Reading:
+    """The read stage: unwrap a Sở office's forward (by our own server's verdict, as the decision
+    will judge the sender) and analyse the submission it carries."""
+    inner, forwarded_by = effective_message(message, units, sender_authentication(message, authserv_ids))
+    return Reading(message=message, submission=inner, forwarded_by=forwarded_by, analysis=analyse(inner, limits))
 
 
-def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits, files_root: str) -> Prepared:
-    """Parse the spooled mail, analyse the submission it carries (the inner mail of a forward), and
-    spool its attachments."""
-    message, analysis = _read(path, units, limits)
+def _read(path: str, units: UnitDirectory, limits: AnalysisLimits, authserv_ids: list[str]) -> Reading:
+    return read_mail(parse_message(Path(path).read_bytes(), limits.message), units, limits, authserv_ids)
+
+
+def prepare(path: str, units: UnitDirectory, limits: AnalysisLimits, files_root: str,
+            authserv_ids: list[str]) -> Prepared:
+    """Read the spooled mail (`read_mail`) and spool its attachments."""
+    reading = _read(path, units, limits, authserv_ids)
+    message = reading.message
     light, files = _store_files(message, Spool(Path(files_root)))
-    return Prepared(message=light, analysis=analysis, files=files)
+    inner = next((i for i, part in enumerate(message.forwarded) if part is reading.submission), None)
+    submission = light if inner is None else light.forwarded[inner]
+    return Prepared(message=light, submission=submission, forwarded_by=reading.forwarded_by,
+                    analysis=reading.analysis, files=files)
 
 
-def analyse_spooled(path: str, units: UnitDirectory, limits: AnalysisLimits) -> Analysis:
+def analyse_spooled(path: str, units: UnitDirectory, limits: AnalysisLimits, authserv_ids: list[str]) -> Analysis:
     """The analysis of a mail read again (one recorded before analyses were stored)."""
-    return _read(path, units, limits)[1]
+    return _read(path, units, limits, authserv_ids).analysis
 
 
 def _ready() -> bool:
@@ -126,8 +134,9 @@ class Reader:
     mail within `limits.mail_seconds` of wall time: a reader that overruns is killed and replaced."""
 
     def __init__(self, units: UnitDirectory, limits: AnalysisLimits, processes: int, memory_mb: int,
-                 files_root: Path) -> None:
+                 files_root: Path, authserv_ids: list[str] | None = None) -> None:
         self.units, self.limits, self.files_root = units, limits, str(files_root)
+        self.authserv_ids = list(authserv_ids or [])  # our receiving server's, as the pipeline's
         self.processes, self.memory_mb = processes, memory_mb
         self._pool: ProcessPoolExecutor | None = None
         self._keeper: threading.Event | None = None
@@ -148,7 +157,7 @@ class Reader:
             self._executor()
 
     def _submit(self, path: str) -> Future[Prepared]:
-        return self._executor().submit(prepare, path, self.units, self.limits, self.files_root)
+        return self._executor().submit(prepare, path, self.units, self.limits, self.files_root, self.authserv_ids)
 
     def read(self, paths: Iterable[str]) -> Iterator[Prepared | Exception]:
         """Each path's Prepared, or the exception reading it raised, in the order given; `paths` is
@@ -224,7 +233,7 @@ class Reader:
 
     def _inline(self, path: str) -> Prepared | Exception:
         try:
-            return prepare(path, self.units, self.limits, self.files_root)
+            return prepare(path, self.units, self.limits, self.files_root, self.authserv_ids)
         except Exception as err:  # noqa: BLE001 - handed to the per-message catch of the worker
             return err
 
@@ -233,8 +242,8 @@ class Reader:
         None when it cannot be read within its budget."""
         try:
             if self.processes == 0:
-                return analyse_spooled(path, self.units, self.limits)
-            future = self._executor().submit(analyse_spooled, path, self.units, self.limits)
+                return analyse_spooled(path, self.units, self.limits, self.authserv_ids)
+            future = self._executor().submit(analyse_spooled, path, self.units, self.limits, self.authserv_ids)
             # Mails read ahead are queued before this one in the same reader.
             return future.result(timeout=(self.limits.mail_seconds or 60) * (AHEAD + 1))
         except Exception as err:  # noqa: BLE001 - the earlier mail then adds nothing to the thread

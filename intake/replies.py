@@ -16,7 +16,7 @@ from domain.decision import Decision, Nomination, Reason
 from domain.quota import QuotaStatus
 from domain.wording.reasons import REASON_TEXT, REASON_TITLE, STAFF_ONLY, detail_text
 from intake.models import InboundMessage
-from intake.outgoing import MSGID, OutgoingMail, ReplySettings, message_id, render
+from intake.outgoing import MSGID, MailFile, OutgoingMail, ReplySettings, message_id, render
 
 LABELS: dict[str, str] = {
     ReplyKind.ack: "Đã tiếp nhận hồ sơ gương điển hình tiên tiến",
@@ -64,7 +64,7 @@ def reply_subject(kind: ReplyKind, subject: str, reference: str | None) -> str:
 
 def thread_ids(original: InboundMessage) -> tuple[str | None, list[str]]:
     """In-Reply-To and References: theirs plus their message-id, deduped, the root and the newest."""
-    own = original.message_id if MSGID.fullmatch(original.message_id or "") else None
+    own = original.rfc_message_id if MSGID.fullmatch(original.rfc_message_id or "") else None
     seen: list[str] = []
     for mid in original.references + ([own] if own else []):
         if MSGID.fullmatch(mid) and mid not in seen:
@@ -133,10 +133,24 @@ def _addressee(decision: Decision, original: InboundMessage, unit_name: str | No
     return named or original.sender_name or "Quý đơn vị"
 
 
+def unsaid(kind: ReplyKind, quota: QuotaStatus | None) -> set[ReasonCode]:
+    """Reasons a letter of this kind does not list, because it says them its own way."""
+    skip: set[ReasonCode] = set()
+    if kind == ReplyKind.rejection:
+        skip.add(ReasonCode.late)  # nothing was recorded late: the letter says it in its own note
+    if quota is not None or kind == ReplyKind.rejection:
+        skip.add(ReasonCode.quota_short)  # the quota table says it, or nothing was counted
+    if kind == ReplyKind.pending:
+        skip.add(ReasonCode.unknown_sender)  # the letter itself is about it
+    return skip
+
+
 def build_reply(decision: Decision, original: InboundMessage, *, key: str, reference: str | None,
-                unit_name: str | None, quota: QuotaStatus | None,
-                settings: ReplySettings) -> OutgoingMail | None:
-    """The ack, rejection or pending reply the decision calls for; None for ReplyKind.none."""
+                unit_name: str | None, quota: QuotaStatus | None, settings: ReplySettings,
+                template: MailFile | None = None) -> OutgoingMail | None:
+    """The ack, rejection or pending reply the decision calls for; None for ReplyKind.none.
+
+    A rejection carries the nomination `template`, so the unit can fill it in and send it again."""
     if decision.reply == ReplyKind.none:
         return None
     kind = decision.reply
@@ -146,13 +160,7 @@ def build_reply(decision: Decision, original: InboundMessage, *, key: str, refer
     reasons = decision.reasons
     if late and not decision.has(ReasonCode.late):
         reasons = [Reason(code=ReasonCode.late)] + reasons
-    skip: set[ReasonCode] = set()
-    if kind == ReplyKind.rejection:
-        skip.add(ReasonCode.late)  # nothing was recorded late: the letter says it in its own note
-    if quota is not None or kind == ReplyKind.rejection:
-        skip.add(ReasonCode.quota_short)  # the quota table says it, or nothing was counted
-    if kind == ReplyKind.pending:
-        skip.add(ReasonCode.unknown_sender)  # the letter itself is about it
+    skip = unsaid(kind, quota)
     context = {
         "office": settings.sender_name, "mailbox": settings.sender, "contact": settings.contact,
         "addressee": _addressee(decision, original, unit_name), "reference": reference,
@@ -172,6 +180,7 @@ def build_reply(decision: Decision, original: InboundMessage, *, key: str, refer
         message_id=message_id(kind, key, settings), kind=kind.value, to=[recipient],
         subject=reply_subject(kind, original.subject, reference), text=text, html=html,
         in_reply_to=in_reply_to, references=references,
+        attachments=[template] if template is not None and kind == ReplyKind.rejection else [],
     )
 
 
@@ -184,7 +193,7 @@ def _stranger_pending(context: dict[str, Any], recipient: str, original: Inbound
                        "unknown_sender": True, "exemplars": [], "problems": [], "quota": None}
     text, html = render(ReplyKind.pending.value, **fixed)
     # Threaded on their Message-ID only when it is a plain id (it also shows which mail is answered).
-    own = original.message_id if _PLAIN_MSGID.fullmatch(original.message_id or "") else None
+    own = original.rfc_message_id if _PLAIN_MSGID.fullmatch(original.rfc_message_id or "") else None
     return OutgoingMail(
         message_id=message_id(ReplyKind.pending.value, key, settings), kind=ReplyKind.pending.value,
         to=[recipient], subject=reply_subject(ReplyKind.pending, "", reference), text=text, html=html,

@@ -53,9 +53,8 @@ class HealthTracker:
             row = self._row(db)
             now = datetime.now(UTC)
             row.down_since = row.down_since or now
-            since = row.down_since if row.down_since.tzinfo else row.down_since.replace(tzinfo=UTC)
-            if not row.down_alerted and now - since >= limit:
-                self._alert(db, "alert_down", since, error)
+            if not row.down_alerted and now - row.down_since >= limit:
+                self._alert(db, "alert_down", row.down_since, error)
                 row.down_alerted = True
             db.add(row)
         self.worker.flush()
@@ -83,7 +82,7 @@ class HealthTracker:
         with session(self.worker.engine) as db:
             row = self._row(db)
             now = datetime.now(UTC)
-            since = _aware(row.signin_down_since or now)
+            since = row.signin_down_since or now
             row.signin_down_since, row.signin_cause = since, err.cause
             due = err.cause not in _TRANSIENT or now - since >= limit
             if not row.signin_alerted and due:
@@ -98,7 +97,7 @@ class HealthTracker:
             if row.signin_down_since is None:
                 return
             if row.signin_alerted:
-                self._alert(db, "signin_up", _aware(row.signin_down_since), "")
+                self._alert(db, "signin_up", row.signin_down_since, "")
             row.signin_down_since, row.signin_cause, row.signin_alerted = None, None, False
             db.add(row)
         self.worker.flush()
@@ -123,10 +122,6 @@ class HealthTracker:
         key = f"{int(since.timestamp())}"
         alert = build_alert(kind, key=key, to=admins, since=since, detail=detail, settings=self.worker.replies)
         queue(db, alert, self.worker.replies, datetime.now(UTC))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _listen(worker: Worker, stop: threading.Event, health: HealthTracker) -> None:

@@ -139,10 +139,6 @@ class TokenSource:
         self.failure: SignInFailed | None = None  # the last refresh's error, cleared by a success
         self.failing_since: datetime | None = None
 
-    @property
-    def expires_at(self) -> datetime | None:
-        return self._expires if self._token else None
-
     def token(self, fresh: bool = False) -> str:
         """A valid access token; `fresh` forces a refresh (the server refused the cached one)."""
         with self._lock:

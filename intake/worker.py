@@ -12,25 +12,21 @@ from itertools import chain
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from domain.codes import Outcome, ReasonCode, ReplyKind
+from domain.codes import Outcome, ReasonCode
 from domain.decision import Decision, Reason
 from domain.mail import RawMessage
 from domain.units import UnitDirectory
-from intake.analysis import Analysis, AnalysisLimits
 from intake.authentication import trusted_results
 from intake.errors import OutboxUnavailable, ReadingStopped
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
-from intake.message import MessageLimits, parse_headers
-from intake.models import InboundMessage
+from intake.message import parse_headers
 from intake.outbox import SmtpClient, flush_outbox
 from intake.outgoing import MailFile, ReplySettings, queue
 from intake.pipeline import Overrides, PipelineSettings, decide
-from intake.prefetch import Prepared, Reader, StoredFile
+from intake.prefetch import Prepared, Reader
 from intake.replies import build_reply
-from intake.screening import ScreenSettings
 from intake.spool import Spool
-from parsers.pdf_signature import load_trust_roots
 from settings import Settings
 from store import records
 from store.db import session
@@ -43,29 +39,21 @@ log = logging.getLogger(__name__)
 class Worker:
     """Processes mail for one Settings; every step is idempotent, so a restart just resumes."""
 
-    def __init__(self, settings: Settings, engine: Engine, units: UnitDirectory, name: str = "worker", *,
-                 template: MailFile | None) -> None:
-        """`template` is the nomination template sent with every rejection so the unit can fill it in
-        (built by reports/, which intake must not import); None sends rejections without it."""
+    def __init__(self, settings: Settings, engine: Engine, units: UnitDirectory, *, spool: Spool, reader: Reader,
+                 smtp: SmtpClient, pipeline: PipelineSettings, replies: ReplySettings, template: MailFile,
+                 name: str = "worker") -> None:
+        """Everything it works with is built by the composition root (scheduler.build_app) and given."""
         self.settings = settings
         self.engine = engine
         self.units = units
         self.name = name
-        self.spool = Spool(settings.path(settings.intake.storage_dir))
+        self.spool = spool
+        self.reader = reader
+        self.smtp = smtp
+        self.pipeline = pipeline
+        self.replies = replies
+        self.template = template  # the nomination template, sent with every rejection to be filled in
         self.lock = threading.Lock()
-        intake = settings.intake
-        self.pipeline = PipelineSettings(
-            screen=ScreenSettings(own_addresses=intake.own_addresses + [settings.smtp.sender.lower()]),
-            timezone=intake.timezone, reference_prefix=intake.reference_prefix,
-            message_id_domain=intake.message_id_domain, quota=settings.quota,
-            max_replies_per_hour=intake.max_replies_per_hour, max_message_bytes=intake.max_message_bytes,
-            max_attachments=intake.max_attachments, max_replies_per_day=intake.max_replies_per_day,
-            authserv_ids=intake.authserv_id, limits=_limits(settings))
-        self.replies = ReplySettings.of(settings)
-        self.smtp = SmtpClient(settings.smtp, settings.secret(settings.smtp.password_env), signin=settings)
-        self.template = template
-        self.reader = Reader(units, self.pipeline.limits, intake.reader_processes, intake.reader_memory_mb,
-                             self.spool.root)
 
     def close(self) -> None:
         """Stop the reader processes; every normal exit calls this (a crash takes them along)."""
@@ -113,37 +101,34 @@ class Worker:
             try:
                 if isinstance(prepared, Exception):
                     raise prepared
-                inbound = prepared.message
                 overrides = Overrides(unit_code=message.override_unit, released=message.released)
                 history = StoreHistory(db, message, reread=self.reader.analyse)
-                decision = decide(inbound, _aware(message.received_at), self.units, history,
-                                  self.pipeline, analysis=prepared.analysis, overrides=overrides)
-                self._save(db, message, inbound, decision, prepared.files, prepared.analysis)
+                decision = decide(prepared, message.received_at, self.units, history, self.pipeline,
+                                  overrides=overrides)
+                self._save(db, message, decision, prepared)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
                 db.rollback()
                 log.exception("processing message %s failed", row.id)
                 self._failed(db, message, err)
 
-    def _save(self, db: Session, message: Message, inbound: InboundMessage, decision: Decision,
-              files: list[StoredFile], analysis: Analysis) -> None:
+    def _save(self, db: Session, message: Message, decision: Decision, prepared: Prepared) -> None:
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         # Set after save_decision, whose queries flush: the row is then written once, not twice.
         # The header the decision rested on (our server's), not whichever came first in the mail.
-        trusted = trusted_results(inbound.auth_results, self.pipeline.authserv_ids)
+        trusted = trusted_results(prepared.message.auth_results, self.pipeline.authserv_ids)
         message.auth_results = trusted.raw if trusted else None
+        analysis = prepared.analysis
         message.analysis = analysis.model_dump_json()  # what threads and corrections reuse
-        for item in files:
+        for item in prepared.files:
             check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
             # What reading made of the file; one it never opened (too large) stays "evidence".
             role = analysis.roles.get(item.sha256, "evidence")
-            db.add(AttachmentRow(message_id=message.id or 0, **item.model_dump(), role=role,
+            db.add(AttachmentRow(message_pk=message.id or 0, **item.model_dump(), role=role,
                                  signature=check.model_dump_json() if check else None))
-        reply = build_reply(decision, inbound, key=f"{message.id}.{message.sha256[:12]}",
+        reply = build_reply(decision, prepared.message, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
-                            quota=decision.quota, settings=self.replies)
+                            quota=decision.quota, settings=self.replies, template=self.template)
         if reply is not None:
-            if decision.reply == ReplyKind.rejection and self.template is not None:
-                reply.attachments.append(self.template)
             queue(db, reply, self.replies, datetime.now(UTC), message_pk=message.id)
         db.commit()
         log.info("message %s: %s %s", message.id, decision.outcome.value, [r.code.value for r in decision.reasons])
@@ -278,16 +263,3 @@ class _Fetched:
     """How many mails a sync fetched (counted while its generator runs)."""
 
     count = 0
-
-
-def _limits(settings: Settings) -> AnalysisLimits:
-    intake = settings.intake
-    return AnalysisLimits(
-        message=MessageLimits(max_header_bytes=intake.max_header_bytes, max_parts=intake.max_attachments,
-                              max_depth=intake.max_nesting_depth, max_message_bytes=intake.max_message_bytes),
-        document_seconds=intake.document_seconds, mail_seconds=intake.mail_seconds,
-        trust_roots=load_trust_roots(settings.path(intake.trust_roots_dir)) if intake.trust_roots_dir else [])
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

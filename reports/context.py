@@ -22,8 +22,9 @@ class ReportContext:
     rules: QuotaRules = field(default_factory=QuotaRules)
 
 
-def report_context(settings: Settings, reports: ReportSettings | None = None) -> ReportContext:
+def report_context(settings: Settings, reports: ReportSettings | None = None,
+                   replies: ReplySettings | None = None) -> ReportContext:
     """The context for these settings; [reports] is read from Settings once it carries that section."""
     reports = reports or getattr(settings, "reports", None) or ReportSettings()
-    return ReportContext(reports=reports, replies=ReplySettings.of(settings), timezone=ZoneInfo(settings.intake.timezone),
+    return ReportContext(reports=reports, replies=replies or ReplySettings.of(settings), timezone=ZoneInfo(settings.intake.timezone),
                          staff=list(settings.intake.staff), report_dir=settings.path(reports.report_dir))

@@ -88,13 +88,13 @@ def _signed(attachment: Attachment) -> bool:
     return check.sound and all(s.trusted is not False for s in check.signatures)
 
 
-def signed_messages(db: Session, message_ids: set[int]) -> set[int]:
+def signed_messages(db: Session, message_pks: set[int]) -> set[int]:
     """Which of these mails carry a PDF whose digital signature is valid, intact and not untrusted."""
-    if not message_ids:
+    if not message_pks:
         return set()
-    found = db.exec(select(Attachment).where(col(Attachment.message_id).in_(message_ids),
+    found = db.exec(select(Attachment).where(col(Attachment.message_pk).in_(message_pks),
                                              col(Attachment.signature).is_not(None)))
-    return {a.message_id for a in found if _signed(a)}
+    return {a.message_pk for a in found if _signed(a)}
 
 
 def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> list[ExemplarRow]:
@@ -106,20 +106,20 @@ def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> 
     counts = dict(db.exec(select(Evidence.nominee_id, func.count()).where(
         col(Evidence.nominee_id).in_(ids)).group_by(Evidence.nominee_id)).all()) if ids else {}
     messages = {m.id: m for m in db.exec(select(Message).where(
-        col(Message.id).in_({n.message_id for n in nominees})))} if ids else {}
+        col(Message.id).in_({n.message_pk for n in nominees})))} if ids else {}
     refs = references_of(db, (n.submission_id for n in nominees))
-    signed = signed_messages(db, {n.message_id for n in nominees})
+    signed = signed_messages(db, {n.message_pk for n in nominees})
     rows = []
     for n in nominees:
         unit = units.by_code(n.unit_code) or _unknown_unit(n.unit_code or "")
-        message = messages.get(n.message_id)
+        message = messages.get(n.message_pk)
         rows.append(ExemplarRow(
             id=n.id or 0, unit_code=unit.code, unit_name=unit.name, quarter=n.quarter or "", kind=n.kind,
             category=n.category, name=n.name, position=n.position, workplace=n.workplace,
             school_level=n.school_level, summary=n.summary, innovations=n.innovations, awards=n.awards,
             evidence_count=counts.get(n.id, 0), reference=refs.get(n.submission_id),
             late=bool(message and message.late), received_at=message.received_at if message else None,
-            signed=n.message_id in signed))
+            signed=n.message_pk in signed))
     return rows
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
@@ -85,16 +85,11 @@ def in_window(now: datetime, ctx: ReportContext) -> bool:
 
 def digest_since(db: Session, now: datetime, ctx: ReportContext) -> datetime:
     """Since the last digest queued (so a missed one leaves no gap), else one day or one week back."""
-    last = db.exec(select(Reply.created_at).where(Reply.kind == "digest", Reply.created_at < _naive(now))
+    last = db.exec(select(Reply.created_at).where(Reply.kind == "digest", Reply.created_at < now)
                    .order_by(col(Reply.created_at).desc())).first()
     if last is not None:
-        return last.replace(tzinfo=last.tzinfo or UTC)
+        return last
     return now - (timedelta(days=1) if in_window(now, ctx) else timedelta(days=7))
-
-
-def _naive(moment: datetime) -> datetime:
-    # Stored timestamps are UTC (SQLite hands them back without a zone); compare in UTC.
-    return moment.astimezone(UTC)
 
 
 def _reason_titles(raw: str) -> list[str]:
@@ -113,15 +108,15 @@ def _reason_titles(raw: str) -> list[str]:
 def _lines(db: Session, messages: list[Message], units: UnitDirectory) -> list[MailLine]:
     ids = [m.id for m in messages]
     names: dict[int, list[str]] = {}
-    for n in db.exec(select(Nominee).where(col(Nominee.message_id).in_(ids)).order_by(Nominee.id)):
-        names.setdefault(n.message_id, []).append(f"{n.name} ({words.category_text(n.category)}, "
+    for n in db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(Nominee.id)):
+        names.setdefault(n.message_pk, []).append(f"{n.name} ({words.category_text(n.category)}, "
                                                   f"{wording.level_text(n.school_level)})")
     refs = references_of(db, (m.submission_id for m in messages))
     out = []
     for m in messages:
         unit = units.by_code(m.unit_code)
         out.append(MailLine(
-            received=wording.moment_text(m.received_at.replace(tzinfo=m.received_at.tzinfo or UTC)),
+            received=wording.moment_text(m.received_at),
             sender=m.sender, unit=unit.name if unit else (m.unit_code or "Chưa xác định đơn vị"),
             reference=refs.get(m.submission_id), subject=wording.excerpt(m.subject, 100),
             reasons=_reason_titles(m.reasons), exemplars=names.get(m.id or 0, []), late=m.late))
@@ -130,8 +125,8 @@ def _lines(db: Session, messages: list[Message], units: UnitDirectory) -> list[M
 
 def _messages(db: Session, outcome: Outcome, since: datetime, now: datetime) -> list[Message]:
     """Mails of this outcome received in [since, now); a second delivery of one mail is left out."""
-    query = select(Message).where(Message.outcome == outcome.value, Message.received_at >= _naive(since),
-                                  Message.received_at < _naive(now))
+    query = select(Message).where(Message.outcome == outcome.value, Message.received_at >= since,
+                                  Message.received_at < now)
     found = db.exec(query.order_by(Message.received_at, Message.id).limit(MAX_LISTED))
     return [m for m in found if ReasonCode.duplicate_message.value not in m.reasons]
 

@@ -1,35 +1,34 @@
-"""SQLModel tables: what the intake keeps. Stage models (pydantic) live in intake/ and parsers/."""
+"""SQLModel tables: all that dhtt keeps (the intake's records and the web's accounts). Stage models
+(pydantic) live in intake/ and parsers/."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-class Unit(SQLModel, table=True):
-    code: str = Field(primary_key=True, max_length=32)
-    name: str
-    kind: str = Field(max_length=32)
-    district: str = ""
-    emails: str = ""  # ';'-separated, lower case
+from store.types import moment
 
 
 class Message(SQLModel, table=True):
     """One delivery of one mail: recorded before anything else is done with it."""
 
-    __table_args__ = (UniqueConstraint("folder", "uidvalidity", "uid", name="uq_message_mailbox_uid"),)
+    __table_args__ = (
+        UniqueConstraint("folder", "uidvalidity", "uid", name="uq_message_mailbox_uid"),
+        # The intake log is read newest first, page after page: one index serves the sort and the cursor.
+        Index("ix_message_received_at_id", "received_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(index=True, max_length=64)
-    message_id: str = Field(default="", index=True)
+    rfc_message_id: str = Field(default="", index=True)  # the Message-ID header
     origin: str = Field(default="imap", max_length=16)
     folder: str = ""
     uidvalidity: int = 0
     uid: int | None = None
-    received_at: datetime
-    recorded_at: datetime
+    received_at: datetime = moment()
+    recorded_at: datetime = moment()
     spool_path: str
     size: int = 0
     sender: str = Field(default="", index=True)
@@ -46,8 +45,8 @@ class Message(SQLModel, table=True):
     failures: int = 0
     last_error: str | None = None
     claimed_by: str | None = None
-    claimed_until: datetime | None = None
-    decided_at: datetime | None = None
+    claimed_until: datetime | None = moment(default=None)
+    decided_at: datetime | None = moment(default=None)
     moved: bool = False
     override_unit: str | None = None  # staff attached an unknown sender's mail to this unit
     released: bool = False  # staff released it from quarantine: decide without the check that held it
@@ -66,14 +65,14 @@ class Submission(SQLModel, table=True):
     quarter: str = Field(index=True, max_length=8)
     status: str = Field(max_length=16)
     sender: str = ""
-    first_message_id: int = Field(foreign_key="message.id")
-    created_at: datetime
-    updated_at: datetime
+    first_message_pk: int = Field(foreign_key="message.id")
+    created_at: datetime = moment()
+    updated_at: datetime = moment()
 
 
 class Nominee(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    message_id: int = Field(foreign_key="message.id", index=True)
+    message_pk: int = Field(foreign_key="message.id", index=True)
     submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
     unit_code: str | None = Field(default=None, index=True)
     quarter: str | None = Field(default=None, index=True, max_length=8)
@@ -97,7 +96,7 @@ class Nominee(SQLModel, table=True):
 
 class Attachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    message_id: int = Field(foreign_key="message.id", index=True)
+    message_pk: int = Field(foreign_key="message.id", index=True)
     filename: str
     content_type: str = ""
     size: int = 0
@@ -120,7 +119,7 @@ class Reply(SQLModel, table=True):
     """An outgoing mail, stored whole before it is sent, so a restart resends the same bytes."""
 
     id: int | None = Field(default=None, primary_key=True)
-    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    message_pk: int | None = Field(default=None, foreign_key="message.id", index=True)
     rfc_message_id: str = Field(unique=True)
     kind: str = Field(max_length=16)  # ack | rejection | pending | alert | digest
     recipients: str
@@ -128,18 +127,18 @@ class Reply(SQLModel, table=True):
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default="queued", index=True, max_length=16)  # queued | sending | sent | failed
     attempts: int = 0
-    # Indexed for the reply caps (migration 0012_reply_recent; on SQLite the index also covers recipients).
-    created_at: datetime = Field(index=True)
-    sent_at: datetime | None = None
+    # Indexed for the reply caps, which count recent mail to an address (migration 0013_reply_recent).
+    created_at: datetime = moment(index=True)
+    sent_at: datetime | None = moment(default=None)
     last_error: str | None = None
     claimed_by: str | None = None  # the worker sending it: two workers never send the same reply
-    claimed_until: datetime | None = None
+    claimed_until: datetime | None = moment(default=None)
 
 
 class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
-    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    at: datetime = moment(index=True)
+    message_pk: int | None = Field(default=None, foreign_key="message.id", index=True)
     kind: str = Field(max_length=32)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
@@ -150,7 +149,7 @@ class Checkpoint(SQLModel, table=True):
     folder: str = Field(primary_key=True)
     uidvalidity: int
     last_uid: int = 0
-    updated_at: datetime
+    updated_at: datetime = moment()
 
 
 class Counter(SQLModel, table=True):
@@ -162,14 +161,32 @@ class Counter(SQLModel, table=True):
 
 class MailboxHealth(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
-    last_ok_at: datetime | None = None
-    down_since: datetime | None = None
+    last_ok_at: datetime | None = moment(default=None)
+    down_since: datetime | None = moment(default=None)
     down_alerted: bool = False
     mode: str = "polling"  # idle | polling
-    signin_down_since: datetime | None = None  # OAuth2 sign-in failing since (migration 0006_signin)
+    signin_down_since: datetime | None = moment(default=None)  # OAuth2 sign-in failing since (migration 0006_signin)
     signin_cause: str | None = None  # SignInFailed.cause
     signin_alerted: bool = False
     secret_warned: str | None = None  # the secret_expires date already announced to the admins
+
+
+WEB_ROLES = ("viewer", "admin")
+
+
+class WebUser(SQLModel, table=True):
+    """A person who may sign in to the web pages; the password is kept only as an Argon2id hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    password_hash: str
+    role: str = Field(default="viewer", max_length=16)  # viewer | admin
+    active: bool = True
+    created_at: datetime = moment()
+    last_sign_in_at: datetime | None = moment(default=None)
+    # Sessions carry the generation they were opened under; sign-out and a new password raise it, so
+    # every cookie issued before stops working at once (the signed cookie itself cannot be recalled).
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 import store.council  # noqa: E402,F401  (the exemplar table the nominee refers to; registered with the rest)

@@ -102,11 +102,11 @@ def prefilled_text(db: Session, exemplar_id: int) -> str:
 
 def photo_choices(db: Session, exemplar_id: int) -> list[Attachment]:
     """The images attached to the mails that nominated this exemplar, in the order they came."""
-    message_ids = {n.message_id for n in nominations(db, exemplar_id)}
-    if not message_ids:
+    message_pks = {n.message_pk for n in nominations(db, exemplar_id)}
+    if not message_pks:
         return []
-    files = db.exec(select(Attachment).where(col(Attachment.message_id).in_(message_ids))
-                    .order_by(col(Attachment.message_id), col(Attachment.id))).all()
+    files = db.exec(select(Attachment).where(col(Attachment.message_pk).in_(message_pks))
+                    .order_by(col(Attachment.message_pk), col(Attachment.id))).all()
     return [a for a in files if _is_image(a)]
 
 

@@ -1,4 +1,4 @@
-"""Read-only views for the CLI and reports: the export, the intake log, one submission."""
+"""Read-only views for the CLI and reports: the export, one submission (the intake log: store.log)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from store.models import Evidence, Message, Nominee, Reply, Submission
+from store.models import Evidence, Message, Nominee, Submission
 
 
 def stored_reasons(raw: str | None) -> list[dict[str, Any]]:
@@ -28,20 +28,19 @@ def reason_codes(raw: str | None) -> list[str]:
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
-    return aware.astimezone(tz).isoformat(timespec="seconds")
+    return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
 def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = db.exec(select(Nominee).where(col(Nominee.message_id).in_(ids)).order_by(Nominee.id)).all()
+    rows = db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(col(Nominee.id))).all()
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     nominee_ids = [n.id for n in rows]
-    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(nominee_ids)).order_by(Evidence.id)):
+    for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_(nominee_ids)).order_by(col(Evidence.id))):
         evidence[item.nominee_id].append(
             {"url": item.url} if item.url else {"filename": item.filename, "sha256": item.sha256})
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for n in rows:
-        found[n.message_id].append({
+        found[n.message_pk].append({
             "kind": n.kind, "category": n.category, "name": n.name, "position": n.position,
             "workplace": n.workplace, "school_level": n.school_level, "summary": n.summary,
             "innovations": n.innovations, "evidence": evidence[n.id or 0],
@@ -54,16 +53,17 @@ def references_of(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    return dict(db.exec(select(Submission.id, Submission.reference).where(col(Submission.id).in_(wanted))).all())
+    found = db.exec(select(col(Submission.id), col(Submission.reference)).where(col(Submission.id).in_(wanted)))
+    return {pk: reference for pk, reference in found if pk is not None}
 
 
 def export_messages(db: Session, tz: ZoneInfo) -> list[dict[str, Any]]:
     """One object per received message, in receipt order (the fields of the corpus README)."""
-    messages = db.exec(select(Message).order_by(Message.received_at, Message.id)).all()
+    messages = db.exec(select(Message).order_by(col(Message.received_at), col(Message.id))).all()
     nominees = _nominees_by_message(db, [m.id or 0 for m in messages])
     refs = references_of(db, [m.submission_id for m in messages])
     return [{
-        "message_id": m.message_id, "received_at": _local(m.received_at, tz), "sender": m.sender,
+        "message_id": m.rfc_message_id, "received_at": _local(m.received_at, tz), "sender": m.sender,
         "reference": refs.get(m.submission_id or -1), "outcome": m.outcome or "received",
         "reasons": sorted(set(reason_codes(m.reasons))),
         "unit_code": m.unit_code, "quarter": m.quarter, "late": m.late, "reply": m.reply_kind,
@@ -71,26 +71,9 @@ def export_messages(db: Session, tz: ZoneInfo) -> list[dict[str, Any]]:
     } for m in messages]
 
 
-def log_rows(db: Session, outcome: str | None = None, unit: str | None = None,
-             quarter: str | None = None, limit: int = 200) -> list[tuple[Message, str | None, Reply | None]]:
-    """The intake log, newest first: each message with its reference and the reply sent for it."""
-    query = select(Message).order_by(col(Message.received_at).desc(), col(Message.id).desc()).limit(limit)
-    if outcome:
-        query = query.where(Message.outcome == outcome)
-    if unit:
-        query = query.where(Message.unit_code == unit)
-    if quarter:
-        query = query.where(Message.quarter == quarter)
-    messages = db.exec(query).all()
-    refs = references_of(db, [m.submission_id for m in messages])
-    replies = {r.message_id: r for r in db.exec(select(Reply).where(
-        col(Reply.message_id).in_([m.id for m in messages])))}
-    return [(m, refs.get(m.submission_id or -1), replies.get(m.id)) for m in messages]
-
-
 def submission_by_reference(db: Session, reference: str) -> Submission | None:
     return db.exec(select(Submission).where(Submission.reference == reference)).first()
 
 
 def thread_messages(db: Session, submission_id: int) -> list[Message]:
-    return list(db.exec(select(Message).where(Message.submission_id == submission_id).order_by(Message.id)))
+    return list(db.exec(select(Message).where(Message.submission_id == submission_id).order_by(col(Message.id))))

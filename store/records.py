@@ -21,8 +21,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def log_event(db: Session, kind: str, message_id: int | None = None, **detail: object) -> None:
-    db.add(Event(at=now(), message_id=message_id, kind=kind,
+def log_event(db: Session, kind: str, message_pk: int | None = None, **detail: object) -> None:
+    db.add(Event(at=now(), message_pk=message_pk, kind=kind,
                  detail=json.dumps(detail, ensure_ascii=False, default=str)))
 
 
@@ -54,8 +54,8 @@ def record_message(db: Session, raw: RawMessage, sha: str, spool_path: str,
             if commit:
                 db.commit()
         return existing, False
-    message_id, sender, subject = headers
-    row = Message(sha256=sha, message_id=message_id, origin=raw.origin, folder=raw.folder or "",
+    rfc_message_id, sender, subject = headers
+    row = Message(sha256=sha, rfc_message_id=rfc_message_id, origin=raw.origin, folder=raw.folder or "",
                   uidvalidity=raw.uidvalidity or 0, uid=raw.uid, received_at=raw.received_at,
                   recorded_at=now(), spool_path=spool_path, size=len(raw.data), sender=sender,
                   subject=subject[:500])
@@ -81,8 +81,8 @@ def claim(db: Session, message_pk: int, worker: str, ttl: timedelta = timedelta(
     """
     stamp = now()
     result = db.execute(update(Message).where(
-        Message.id == message_pk, Message.status == "received",
-        or_(col(Message.claimed_by).is_(None), Message.claimed_by == worker, col(Message.claimed_until) < stamp),
+        col(Message.id) == message_pk, col(Message.status) == "received",
+        or_(col(Message.claimed_by).is_(None), col(Message.claimed_by) == worker, col(Message.claimed_until) < stamp),
     ).values(claimed_by=worker, claimed_until=stamp + ttl))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -149,15 +149,15 @@ def _submission(db: Session, message: Message, decision: Decision, prefix: str) 
         # A second delivery of a mail already decided joins its file: a new reference would be
         # one nobody is ever told.
         earlier = db.exec(select(Message).where(
-            Message.message_id == message.message_id, Message.sender == message.sender,
-            Message.id != message.id, col(Message.submission_id).is_not(None)).order_by(Message.id)).first()
+            Message.rfc_message_id == message.rfc_message_id, Message.sender == message.sender,
+            Message.id != message.id, col(Message.submission_id).is_not(None)).order_by(col(Message.id))).first()
         return db.get(Submission, earlier.submission_id) if earlier and earlier.submission_id else None
     if decision.outcome.value not in ("accepted", "rejected", "needs_review") or decision.quarter is None:
         return None
     stamp = now()
     sub = Submission(reference=next_reference(db, prefix, decision.quarter), unit_code=decision.unit_code,
                      quarter=decision.quarter, status=decision.outcome.value, sender=decision.sender,
-                     first_message_id=message.id or 0, created_at=stamp, updated_at=stamp)
+                     first_message_pk=message.id or 0, created_at=stamp, updated_at=stamp)
     db.add(sub)
     db.flush()
     return sub
@@ -167,7 +167,7 @@ def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submi
     active = decision.outcome.value == "accepted"
     for nomination in decision.nominations:
         data = nomination.model_dump(exclude={"evidence"}, mode="json")
-        row = Nominee(**data, message_id=message.id or 0, submission_id=sub.id if sub else None,
+        row = Nominee(**data, message_pk=message.id or 0, submission_id=sub.id if sub else None,
                       unit_code=decision.unit_code, quarter=decision.quarter,
                       name_key=fold(nomination.name), active=active)
         db.add(row)
@@ -177,13 +177,13 @@ def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submi
             db.add(Evidence(nominee_id=row.id or 0, **item.model_dump()))
         if active and decision.replaces:
             db.execute(update(Nominee).where(
-                col(Nominee.id).in_(decision.replaces), Nominee.name_key == row.name_key,
+                col(Nominee.id).in_(decision.replaces), col(Nominee.name_key) == row.name_key,
             ).values(active=False, superseded_by=row.id))
     if active and decision.replaces:
         # Earlier rows of the same thread are corrected by this mail even when renamed.
         db.execute(update(Nominee).where(
             col(Nominee.id).in_(decision.replaces), col(Nominee.superseded_by).is_(None),
-            Nominee.message_id != message.id).values(active=False))
+            col(Nominee.message_pk) != message.id).values(active=False))
 
 
 def save_decision(db: Session, message: Message, decision: Decision, prefix: str) -> Submission | None:
@@ -211,7 +211,7 @@ def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: 
     existing = db.exec(select(Reply).where(Reply.rfc_message_id == rfc_message_id)).first()
     if existing is not None:
         return existing
-    reply = Reply(message_id=message_pk, rfc_message_id=rfc_message_id, kind=kind,
+    reply = Reply(message_pk=message_pk, rfc_message_id=rfc_message_id, kind=kind,
                   recipients=";".join(recipients), subject=subject, raw=raw, created_at=created_at or now())
     db.add(reply)
     db.flush()
@@ -219,7 +219,7 @@ def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: 
 
 
 def pending_replies(db: Session) -> list[Reply]:
-    return list(db.exec(select(Reply).where(col(Reply.status).in_(("queued", "sending"))).order_by(Reply.id)))
+    return list(db.exec(select(Reply).where(col(Reply.status).in_(("queued", "sending"))).order_by(col(Reply.id))))
 
 
 def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedelta(minutes=5)) -> bool:
@@ -230,14 +230,14 @@ def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedel
     """
     stamp = now()
     result = db.execute(update(Reply).where(
-        Reply.id == reply.id,
-        or_(Reply.status == "queued",
-            and_(Reply.status == "sending",
-                 or_(Reply.claimed_by == worker, col(Reply.claimed_until) < stamp))),
+        col(Reply.id) == reply.id,
+        or_(col(Reply.status) == "queued",
+            and_(col(Reply.status) == "sending",
+                 or_(col(Reply.claimed_by) == worker, col(Reply.claimed_until) < stamp))),
     ).values(status="sending", attempts=Reply.attempts + 1, claimed_by=worker, claimed_until=stamp + ttl))
     taken = bool(result.rowcount)  # type: ignore[attr-defined]
     if taken:
-        log_event(db, "reply_sending", reply.message_id, rfc_message_id=reply.rfc_message_id, worker=worker)
+        log_event(db, "reply_sending", reply.message_pk, rfc_message_id=reply.rfc_message_id, worker=worker)
     db.commit()
     return taken
 
@@ -253,7 +253,7 @@ def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None,
     if status == "sent":
         values["sent_at"] = now()
     db.execute(update(Reply).where(col(Reply.id) == reply.id).values(**values))
-    log_event(db, f"reply_{status}", reply.message_id, rfc_message_id=reply.rfc_message_id, error=error)
+    log_event(db, f"reply_{status}", reply.message_pk, rfc_message_id=reply.rfc_message_id, error=error)
     if commit:
         db.commit()
 
@@ -288,10 +288,10 @@ def save_checkpoint(db: Session, folder: str, uidvalidity: int, last_uid: int) -
 
 def undecided(db: Session) -> list[Message]:
     """Messages recorded but not yet decided (left by a crash or a failure), oldest first."""
-    return list(db.exec(select(Message).where(Message.status == "received").order_by(Message.id)))
+    return list(db.exec(select(Message).where(Message.status == "received").order_by(col(Message.id))))
 
 
 def not_moved(db: Session, folder: str, uidvalidity: int) -> list[Message]:
     return list(db.exec(select(Message).where(and_(
-        Message.folder == folder, Message.uidvalidity == uidvalidity, Message.status == "decided",
+        col(Message.folder) == folder, col(Message.uidvalidity) == uidvalidity, col(Message.status) == "decided",
         col(Message.moved).is_(False)))))

@@ -8,7 +8,7 @@ import secrets
 from fastapi import Request
 from sqlmodel import Session
 
-from web.models import WebUser
+from store.models import WebUser
 
 
 class SignInRequired(Exception):

@@ -1,14 +1,16 @@
-"""`dhtt web` serves the pages; `dhtt user add|list|passwd|disable|enable` manages who may sign in."""
+"""`dhtt user add|list|passwd|disable|enable` manages who may sign in.
+
+`dhtt web` itself is in cli.py: it wires the pages to a worker built by the composition root
+(scheduler.build_app), which the web package does not import."""
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
 import typer
 
-from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
+from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit
 from store.db import session
 from web.users import UserError, add_user, list_users, set_active, set_password
 
@@ -16,26 +18,6 @@ app = typer.Typer(help="Trang web theo dõi tiếp nhận hồ sơ và tài kho�
                   add_completion=False)
 user_app = typer.Typer(help="Quản lý tài khoản đăng nhập trang web.", no_args_is_help=True, add_completion=False)
 app.add_typer(user_app, name="user")
-
-
-@app.command()
-def web(config: Path = CONFIG_OPTION) -> None:
-    """Chạy trang web nhật ký tiếp nhận (địa chỉ và cổng trong mục “web” của tệp cấu hình)."""
-    import uvicorn
-
-    from scheduler import build_worker
-    from web.app import create_app
-    from web.context import WebContext, load_secret, web_settings
-
-    settings = settings_or_exit(config)
-    web_conf = web_settings(settings)
-    units = units_or_exit(settings)
-    ctx = WebContext(settings=settings, web=web_conf, engine=engine_or_exit(settings), units=units,
-                     secret=load_secret(settings, web_conf),
-                     make_worker=lambda: build_worker(settings, f"{socket.gethostname()}-web"))
-    typer.echo(f"Trang web: http://{web_conf.host}:{web_conf.port}/")
-    uvicorn.run(create_app(ctx), host=web_conf.host, port=web_conf.port, proxy_headers=False,
-                log_level="info", server_header=False)
 
 
 def _read_password(from_stdin: bool) -> str:

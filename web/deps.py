@@ -9,10 +9,10 @@ from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
 from store.db import session
+from store.log import MAX_ROW_ID
+from store.models import WebUser
 from web.auth import check_csrf, require_admin, signed_in_user
 from web.context import WebContext
-from web.logquery import MAX_ROW_ID
-from web.models import WebUser
 
 
 # Row ids are 32-bit integers on PostgreSQL (and SQLite refuses ints past 64 bits): an id outside this

@@ -103,21 +103,21 @@ def exemplar_change_text(action: str, detail: str) -> str:
 
 def evidence_files(db: Session, nominees: list[Nominee], evidence: list[Evidence]) -> dict[int, Attachment]:
     """Evidence id → the attached file it names (same mail, same content), for a download link."""
-    mail_of = {n.id: n.message_id for n in nominees}
-    files = {(a.message_id, a.sha256): a for a in db.exec(select(Attachment).where(
-        col(Attachment.message_id).in_(set(mail_of.values()))))} if mail_of else {}
+    mail_of = {n.id: n.message_pk for n in nominees}
+    files = {(a.message_pk, a.sha256): a for a in db.exec(select(Attachment).where(
+        col(Attachment.message_pk).in_(set(mail_of.values()))))} if mail_of else {}
     return {e.id or 0: found for e in evidence
             if e.sha256 and (found := files.get((mail_of.get(e.nominee_id, 0), e.sha256))) is not None}
 
 
 def _nominations(db: Session, exemplar_id: int) -> list[NominationItem]:
     rows = exemplars.nominees_of(db, exemplar_id)
-    messages = {m.id: m for m in db.exec(select(Message).where(col(Message.id).in_([n.message_id for n in rows])))}
+    messages = {m.id: m for m in db.exec(select(Message).where(col(Message.id).in_([n.message_pk for n in rows])))}
     refs = references_of(db, (n.submission_id for n in rows))
     evidence: dict[int, list[Evidence]] = {}
     for item in db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows])).order_by(col(Evidence.id))):
         evidence.setdefault(item.nominee_id, []).append(item)
-    return [NominationItem(nominee=n, message=messages.get(n.message_id), reference=refs.get(n.submission_id or -1),
+    return [NominationItem(nominee=n, message=messages.get(n.message_pk), reference=refs.get(n.submission_id or -1),
                            evidence=evidence.get(n.id or 0, [])) for n in rows]
 
 

@@ -92,7 +92,7 @@ def _inbound(message: Message) -> tuple[InboundMessage | None, list[tuple[str, s
 
 
 def _nominees(db: Session, message: Message, attachments: list[Attachment]) -> list[NomineeView]:
-    rows = list(db.exec(select(Nominee).where(Nominee.message_id == message.id).order_by(col(Nominee.id))))
+    rows = list(db.exec(select(Nominee).where(Nominee.message_pk == message.id).order_by(col(Nominee.id))))
     by_sha = {a.sha256: a for a in attachments}
     items = list(db.exec(select(Evidence).where(col(Evidence.nominee_id).in_([n.id for n in rows]))
                          .order_by(col(Evidence.id)))) if rows else []
@@ -144,14 +144,14 @@ def _signatures(attachments: list[Attachment]) -> dict[int, list[str]]:
 def mail_view(db: Session, message: Message) -> MailView:
     """Everything the mail page shows, read in one session."""
     inbound, headers, error = _inbound(message)
-    attachments = list(db.exec(select(Attachment).where(Attachment.message_id == message.id)
+    attachments = list(db.exec(select(Attachment).where(Attachment.message_pk == message.id)
                                .order_by(col(Attachment.id))))
     submission = db.get(Submission, message.submission_id) if message.submission_id else None
     thread = list(db.exec(select(Message).where(Message.submission_id == message.submission_id)
                           .order_by(col(Message.received_at)))) if submission else []
     replies = [ReplyView(r, _reply_text(r.raw)) for r in db.exec(
-        select(Reply).where(Reply.message_id == message.id).order_by(col(Reply.id)))]
-    events = list(db.exec(select(Event).where(Event.message_id == message.id).order_by(col(Event.at))))
+        select(Reply).where(Reply.message_pk == message.id).order_by(col(Reply.id)))]
+    events = list(db.exec(select(Event).where(Event.message_pk == message.id).order_by(col(Event.at))))
     html = sanitise_html(inbound.html) if inbound and inbound.html else None
     return MailView(message=message, submission=submission, inbound=inbound, headers=headers, safe_html=html,
                     nominees=_nominees(db, message, attachments), attachments=attachments, replies=replies,

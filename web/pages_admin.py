@@ -19,9 +19,8 @@ from domain.wording.web import FIELD_TEXT
 from intake.errors import IntakeError
 from parsers.vntext import fold
 from store.errors import StoreError
-from store.models import Nominee
+from store.models import Nominee, WebUser
 from web.deps import RowId, admin_form, context, database
-from web.models import WebUser
 from web.rendering import flash
 
 router = APIRouter()
@@ -87,9 +86,9 @@ def correct_field(request: Request, nominee_pk: RowId, field: str = Form(""), va
         raise HTTPException(404)
     if field not in FIELD_TEXT or len(value) > MAX_VALUE:
         flash(request, "Trường thông tin hoặc giá trị sửa không hợp lệ.", "error")
-        return RedirectResponse(f"/thu/{nominee.message_id}", status_code=303)
+        return RedirectResponse(f"/thu/{nominee.message_pk}", status_code=303)
     code = _as_code(field, value.strip())
-    return _act(request, nominee.message_id, f"Đã sửa «{FIELD_TEXT[field]}» của {nominee.name}.",
+    return _act(request, nominee.message_pk, f"Đã sửa «{FIELD_TEXT[field]}» của {nominee.name}.",
                 lambda w: _admin().correct_field(w, nominee_pk, field, code, user.name))
 
 

@@ -12,9 +12,9 @@ from parsers.vntext import fold
 from store import exemplars
 from store.db import session
 from store.errors import StoreError
+from store.models import WebUser
 from web.deps import RowId, admin_form, context, database, viewer
 from web.exemplarview import exemplar_view
-from web.models import WebUser
 from web.rendering import flash, render
 
 router = APIRouter()

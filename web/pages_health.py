@@ -11,11 +11,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from store.db import session
 from intake.signin_text import cause_text
-from store.models import MailboxHealth, Message, Reply
+from store.db import session
+from store.models import MailboxHealth, Message, Reply, WebUser
 from web.deps import context, database, viewer
-from web.models import WebUser
 from web.rendering import render
 
 router = APIRouter()
@@ -46,8 +45,7 @@ class Health:
         if self.last_read_at is None:
             return "unknown"
         now = self.checked_at or datetime.now(UTC)
-        last = self.last_read_at if self.last_read_at.tzinfo else self.last_read_at.replace(tzinfo=UTC)
-        return "stale" if now - last > timedelta(minutes=self.stale_minutes) else "ok"
+        return "stale" if now - self.last_read_at > timedelta(minutes=self.stale_minutes) else "ok"
 
     @property
     def ok(self) -> bool:

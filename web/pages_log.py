@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from store.log import LogFilter, decode_cursor, known_quarters, log_page
+from store.models import WebUser
 from web.deps import context, database, viewer
-from web.logquery import LogFilter, decode_cursor, known_quarters, log_page
-from web.models import WebUser
 from web.rendering import render
 
 router = APIRouter()

@@ -9,10 +9,9 @@ from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 
 from intake.filenames import visible_text
-from store.models import Attachment, Message
+from store.models import Attachment, Message, WebUser
 from web.deps import RowId, context, database, viewer
 from web.mailview import HEADER_TEXT, event_detail, mail_view
-from web.models import WebUser
 from web.rendering import render
 
 router = APIRouter()
@@ -51,7 +50,7 @@ def original(message_pk: RowId, _user: WebUser = Depends(viewer), db: Session = 
 def attachment(message_pk: RowId, attachment_pk: RowId, _user: WebUser = Depends(viewer),
                db: Session = Depends(database)) -> Response:
     item = db.get(Attachment, attachment_pk)
-    if item is None or item.message_id != message_pk:
+    if item is None or item.message_pk != message_pk:
         raise HTTPException(404)
     name = visible_text(item.filename or "").strip() or f"tep-{attachment_pk}"
     return _download(item.path, name, "application/octet-stream")

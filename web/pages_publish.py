@@ -17,9 +17,9 @@ from reports.site import SiteFolderError
 from reports.site.photos import PhotoError, reencode
 from store import publications
 from store.council import Exemplar
+from store.models import WebUser
 from store.publications import EmptyText, PrivateDataInText, PublicationRefused
 from web.deps import RowId, admin_form, context, database, viewer
-from web.models import WebUser
 from web.rendering import flash, render
 
 router = APIRouter()

@@ -14,9 +14,9 @@ from sqlmodel import Session
 from domain.quarters import quarter_of, split_quarter
 from reports.context import report_context
 from reports.quarterly import report_stem, write_quarter_reports
+from store.log import known_quarters
+from store.models import WebUser
 from web.deps import context, database, viewer
-from web.logquery import known_quarters
-from web.models import WebUser
 from web.quarterview import chart_svg, daily_bars, load_quarter, quarter_rows
 from web.rendering import render
 

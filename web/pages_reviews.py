@@ -21,9 +21,9 @@ from reports.context import report_context
 from reports.council import CouncilList, load, stem, write_list
 from store import reviews
 from store.db import session
+from store.models import WebUser
 from web.deps import RowId, admin_form, context, database, viewer
 from web.exemplarview import change_text
-from web.models import WebUser
 from web.pages_quarter import MEDIA
 from web.rendering import flash, render
 from web.reviewview import review_view

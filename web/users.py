@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from web.models import ROLES, WebUser
+from store.models import WEB_ROLES, WebUser
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommended profile
 # Verified when the name is unknown, so a wrong name costs the same time as a wrong password.
@@ -50,8 +50,8 @@ def add_user(db: Session, name: str, password: str, role: str) -> WebUser:
     name = name.strip()
     if not name or len(name) > MAX_NAME or any(c.isspace() for c in name):
         raise UserError("Tên đăng nhập không hợp lệ (không để trống, không có dấu cách, tối đa 64 ký tự).")
-    if role not in ROLES:
-        raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES)}.")
+    if role not in WEB_ROLES:
+        raise UserError(f"Vai trò phải là một trong: {', '.join(WEB_ROLES)}.")
     _check_password(password)
     if find_user(db, name) is not None:
         raise UserError(f"Tài khoản {name} đã có.")

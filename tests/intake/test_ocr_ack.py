@@ -10,7 +10,7 @@ from intake.replies import build_reply
 
 SETTINGS = ReplySettings(sender="phongcntt.soninhbinh@moet.edu.vn", sender_name="Sở Giáo dục và Đào tạo Ninh Bình",
                          message_id_domain="dhtt.soninhbinh.local")
-ORIGINAL = InboundMessage(message_id="<scan@ninhbinh.edu.vn>", subject="Báo cáo thành tích (bản scan)",
+ORIGINAL = InboundMessage(rfc_message_id="<scan@ninhbinh.edu.vn>", subject="Báo cáo thành tích (bản scan)",
                           sender="c3yenkhanhb@ninhbinh.edu.vn")
 TEACHER = Nomination(kind=Kind.individual, category=Category.nha_giao, name="Đinh Thúy Loan",
                      workplace="Trường THPT Yên Khánh B", school_level=SchoolLevel.thpt,

@@ -16,6 +16,7 @@ from intake.analysis import analyse
 from intake.message import parse_message
 from intake.models import InboundMessage
 from intake.pipeline import Overrides, PipelineSettings, PriorMessage, PriorNominee, PriorSubmission, decide
+from intake.prefetch import read_mail
 from intake.screening import ScreenSettings
 from store.units import load_units
 
@@ -85,7 +86,8 @@ def mail(sender: str = SCHOOL, rows: dict[str, str] | None = None, photo: bool =
 
 def run(msg: InboundMessage, history: History | None = None, when: datetime = IN_WINDOW,
         overrides: Overrides | None = None, settings: PipelineSettings = SETTINGS):  # type: ignore[no-untyped-def]
-    return decide(msg, when, UNITS, history or History(), settings, overrides=overrides)
+    reading = read_mail(msg, UNITS, settings.limits, settings.authserv_ids)  # what the reader hands over
+    return decide(reading, when, UNITS, history or History(), settings, overrides=overrides)
 
 
 def codes(decision) -> set[str]:  # type: ignore[no-untyped-def]

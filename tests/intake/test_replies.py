@@ -31,7 +31,7 @@ VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèé�
 ABBREVIATIONS = {"THCS", "THPT", "GDNN-GDTX/GDTX"}  # Vietnamese level names that carry no diacritics
 
 ORIGINAL = InboundMessage(
-    message_id="<CAF29E65@mail.gmail.com>", subject="Re: TL: Báo cáo GĐTT quý II/2024 - PGD Kim Sơn",
+    rfc_message_id="<CAF29E65@mail.gmail.com>", subject="Re: TL: Báo cáo GĐTT quý II/2024 - PGD Kim Sơn",
     sender="pgdkimson@ninhbinh.edu.vn", sender_name="Phòng GDĐT Kim Sơn",
     references=["<root@mail.gmail.com>", "<ack.7@dhtt.soninhbinh.local>", "<root@mail.gmail.com>"],
 )

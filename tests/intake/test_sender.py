@@ -15,11 +15,13 @@ from domain.authentication import Verdict
 from domain.codes import Outcome, ReasonCode, ReplyKind
 from domain.decision import Decision
 from domain.wording.reasons import MALFORMED_FROM
+from intake.analysis import Reading
 from intake.authentication import authenticate, parse_auth_results, trusted_results
 from intake.message import parse_message
 from intake.models import InboundMessage
 from intake.outgoing import ReplySettings
 from intake.pipeline import PipelineSettings, decide
+from intake.prefetch import read_mail
 from intake.replies import build_reply
 from intake.screening import ScreenSettings
 from store.units import load_units
@@ -62,8 +64,13 @@ def nomination(sender: str = SCHOOL, index: int = 1, school: str = "Trường TH
     return nomination_mail(index, sender, school, WHEN, random.Random(index))
 
 
+def read(msg: InboundMessage, settings: PipelineSettings = SETTINGS) -> Reading:
+    """What the reader hands the decision: the mail, unwrapped by our server's verdict, and read."""
+    return read_mail(msg, UNITS, settings.limits, settings.authserv_ids)
+
+
 def decided(data: bytes, history: History | None = None, settings: PipelineSettings = SETTINGS) -> Decision:
-    return decide(parse_message(data), WHEN, UNITS, history or History(), settings)
+    return decide(read(parse_message(data), settings), WHEN, UNITS, history or History(), settings)
 
 
 def ar(results: str, authserv_id: str | None = OURS) -> str:
@@ -140,7 +147,7 @@ FROM_DOMAIN = "header.from=ninhbinh.edu.vn"
 def test_only_the_topmost_authentication_results_counts(headers: list[str], verdict: Verdict) -> None:
     msg = parse_message(restamp(nomination(), above=headers))
     assert authenticate(msg.sender, trusted_results(msg.auth_results, [])).verdict == verdict
-    decision = decide(msg, WHEN, UNITS, History(), SETTINGS)
+    decision = decide(read(msg), WHEN, UNITS, History(), SETTINGS)
     if verdict in (Verdict.passed, Verdict.absent):
         assert (decision.outcome, decision.unit_code, decision.reply) == (Outcome.accepted, "THPT-LVT", ReplyKind.ack)
         return

@@ -8,10 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from intake.worker import Worker
-from reports.template_docx import template_file
+from scheduler import build_app
 from settings import Settings, parse_settings
-from store.db import open_database
-from store.units import load_units
 from tests.servers import SmtpSink
 
 _TEST_RECEIVED = re.compile(rb"^X-Test-Received:\s*(.+?)\r?$", re.M | re.I)
@@ -34,9 +32,7 @@ def make_settings(account, sink: SmtpSink, database_url: str, tmp: Path, **intak
 
 
 def make_worker(settings: Settings, name: str = "test-worker") -> Worker:
-    engine = open_database(settings.database.url)
-    return Worker(settings, engine, load_units(None), name=name,
-                  template=template_file(settings.reports, settings.smtp.sender))
+    return build_app(settings, name).worker
 
 
 def seed(dovecot, account, files: list[Path]) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,6 @@ def test_the_form_is_stored_as_the_document_and_the_photo_as_evidence(tmp_path, 
     message = _feed(worker, data)
     assert message.outcome == "accepted"
     with session(worker.engine) as db:
-        rows = db.exec(select(Attachment).where(Attachment.message_id == message.id)).all()
+        rows = db.exec(select(Attachment).where(Attachment.message_pk == message.id)).all()
         roles = {row.filename.rsplit(".", 1)[1]: row.role for row in rows}
     assert roles == {"docx": "document", "jpg": "evidence"}

@@ -62,7 +62,7 @@ def _normal(index: int) -> tuple[bytes, str]:
 
 def _row(worker: Worker, message_id: str) -> Message:
     with session(worker.engine) as db:
-        row = db.exec(select(Message).where(Message.message_id == message_id)).first()
+        row = db.exec(select(Message).where(Message.rfc_message_id == message_id)).first()
     assert row is not None, message_id
     return row
 
@@ -153,7 +153,7 @@ def _first_then_answer(worker: Worker, sink: SmtpSink, forget: Callable[[Message
     assert row.outcome == "accepted", (row.reasons, row.last_error)
     assert row.submission_id == earlier.submission_id
     with session(worker.engine) as db:
-        names = db.exec(select(Nominee.name).where(Nominee.message_id == row.id, col(Nominee.active))).all()
+        names = db.exec(select(Nominee.name).where(Nominee.message_pk == row.id, col(Nominee.active))).all()
     assert names == ["Lê Thị Mai"]
     return _row(worker, "<first@x>"), row
 

@@ -62,7 +62,7 @@ def test_sigkill_mid_batch_loses_nothing_and_answers_once(phase, dovecot, imap_a
     with session(engine) as db:
         rows = db.exec(select(Message)).all()
         resent = db.exec(select(func.count()).select_from(Reply).where(Reply.attempts > 1)).one()
-    assert sorted(r.message_id for r in rows) == sorted(ids)  # every mail, once
+    assert sorted(r.rfc_message_id for r in rows) == sorted(ids)  # every mail, once
     assert {r.outcome for r in rows} == {"accepted"}
     replies = [email.message_from_bytes(m.data, policy=email.policy.default) for m in smtp_sink.messages]
     per_mail = Counter(str(r["In-Reply-To"]) for r in replies)

@@ -62,7 +62,7 @@ def test_uidvalidity_change_neither_loses_nor_repeats_mail(dovecot, imap_account
     worker.run_once()
     with session(worker.engine) as db:
         rows = db.exec(select(Message)).all()
-    assert sorted(r.message_id for r in rows) == _ids(first, second, recorded_only, late)
+    assert sorted(r.rfc_message_id for r in rows) == _ids(first, second, recorded_only, late)
     assert _answered(smtp_sink) == _ids(first, second, recorded_only, late)
 
 

@@ -51,12 +51,12 @@ def test_a_forged_unit_gets_no_reply_and_the_next_unit_mail_is_answered(  # type
     [reply] = [email.message_from_bytes(m.data, policy=email.policy.default) for m in smtp_sink.messages]
     assert str(reply["In-Reply-To"]) == _message_id(real) and str(reply["To"]) == OTHER
     with session(worker.engine) as db:
-        row = db.exec(select(Message).where(Message.message_id == _message_id(forged))).one()
+        row = db.exec(select(Message).where(Message.rfc_message_id == _message_id(forged))).one()
     assert (row.outcome, row.unit_code, row.reply_kind) == ("needs_review", None, "none")
     [reason] = [r for r in json.loads(row.reasons or "[]") if r["code"] == "unknown_sender"]
     assert "KHÔNG ĐẠT" in reason["detail"] and row.auth_results and "dmarc=fail" in row.auth_results
     with session(worker.engine) as db:
-        row = db.exec(select(Message).where(Message.message_id == _message_id(smuggled))).one()
+        row = db.exec(select(Message).where(Message.rfc_message_id == _message_id(smuggled))).one()
     assert (row.outcome, row.unit_code, row.reply_kind, row.sender) == ("needs_review", None, "none", "")
 
 

@@ -68,7 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSite]:
 
 def _stored(site: WebSite) -> list[tuple[Message, SignatureCheck]]:
     with session(site.worker.engine) as db:
-        rows = db.exec(select(Message, Attachment).where(Attachment.message_id == Message.id,
+        rows = db.exec(select(Message, Attachment).where(Attachment.message_pk == Message.id,
                                                          Attachment.filename == "Báo cáo thành tích.pdf")
                        .order_by(col(Message.id))).all()
     return [(m, SignatureCheck.model_validate_json(a.signature or "")) for m, a in rows]

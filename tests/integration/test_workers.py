@@ -35,7 +35,7 @@ def test_two_workers_share_the_mailbox_without_doing_anything_twice(dovecot, ima
 
     with session(open_database(url)) as db:
         rows = db.exec(select(Message)).all()
-    assert sorted(r.message_id for r in rows) == sorted(ids)
+    assert sorted(r.rfc_message_id for r in rows) == sorted(ids)
     assert {r.outcome for r in rows} == {"accepted"}
     answered = Counter(str(email.message_from_bytes(m.data)["In-Reply-To"]) for m in smtp_sink.messages)
     assert set(answered) == ids and set(answered.values()) == {1}

@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 
 from cli import _read_files
-from intake.worker import Worker
-from reports.context import ReportContext, report_context
-from reports.template_docx import template_file
+from reports.context import ReportContext
+from scheduler import build_app
 from settings import Settings, parse_settings
-from store.db import open_database
-from store.units import load_units
 from tests.servers import SmtpSink
 
 STAFF = ["thidua@ninhbinh.edu.vn", "vanphong@ninhbinh.edu.vn"]
@@ -37,8 +34,7 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
     sink.start()
     try:
         settings = report_settings(tmp / "dhtt.sqlite", tmp, sink)
-        worker = Worker(settings, open_database(settings.database.url), load_units(None),
-                        template=template_file(settings.reports, settings.smtp.sender))
+        worker = build_app(settings, "worker").worker
         with worker:  # closing it stops its reader processes
             worker.import_messages(_read_files(sorted((corpus_dir / "emails").glob("*.eml"))))
         worker.engine.dispose()
@@ -52,9 +48,9 @@ class Env:
 
     def __init__(self, db_file: Path, tmp: Path, sink: SmtpSink | None) -> None:
         self.settings = report_settings(db_file, tmp, sink)
-        self.worker = Worker(self.settings, open_database(self.settings.database.url), load_units(None),
-                             template=template_file(self.settings.reports, self.settings.smtp.sender))
-        self.ctx: ReportContext = report_context(self.settings)
+        app = build_app(self.settings, "worker")
+        self.worker = app.worker
+        self.ctx: ReportContext = app.reports
         self.engine, self.units = self.worker.engine, self.worker.units
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,39 +12,35 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
-from intake.worker import Worker
 from reports.context import report_context
 from reports.jobs import TABLE, register_report_jobs
-from reports.template_docx import template_file
-from store.db import open_database
+from scheduler import App, build_app
 from store.models import Reply
-from store.units import load_units
 from tests.reports.conftest import report_settings
 
 JOBS = {"send_digest", "send_reminders", "write_quarter_reports"}
 
 
-def _worker(database_url: str, tmp: Path, sink) -> Worker:  # type: ignore[no-untyped-def]
+def _worker(database_url: str, tmp: Path, sink) -> App:  # type: ignore[no-untyped-def]
     settings = report_settings(tmp / "unused.sqlite", tmp, sink)
     settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": database_url})})
-    return Worker(settings, open_database(database_url), load_units(None),
-                  template=template_file(settings.reports, settings.smtp.sender))
+    return build_app(settings, "worker")
 
 
-def _scheduler(worker: Worker) -> BackgroundScheduler:
+def _scheduler(worker: App) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=worker.settings.intake.timezone)
-    register_report_jobs(scheduler, worker, report_context(worker.settings))
+    register_report_jobs(scheduler, worker.jobs)
     return scheduler
 
 
-def _store(worker: Worker) -> SQLAlchemyJobStore:
+def _store(worker: App) -> SQLAlchemyJobStore:
     """The job table read as the scheduler reads it (jobs need a scheduler for their time zone)."""
     store = SQLAlchemyJobStore(engine=worker.engine, tablename=TABLE)
     store.start(BackgroundScheduler(timezone=worker.settings.intake.timezone), "reports")
     return store
 
 
-def _stored_next_run(worker: Worker, job_id: str) -> datetime:
+def _stored_next_run(worker: App, job_id: str) -> datetime:
     job = _store(worker).lookup_job(job_id)
     assert job is not None
     return job.next_run_time
@@ -94,7 +91,7 @@ def test_changed_schedule_replaces_the_stored_job(tmp_path: Path) -> None:
     ctx = report_context(worker.settings)
     later = ctx.reports.model_copy(update={"digest_hour": (ctx.reports.digest_hour + 1) % 24})
     scheduler = BackgroundScheduler(timezone=worker.settings.intake.timezone)
-    register_report_jobs(scheduler, worker, report_context(worker.settings, later))
+    register_report_jobs(scheduler, replace(worker.jobs, ctx=report_context(worker.settings, later)))
     scheduler.start(paused=True)
     scheduler.shutdown()
     assert _stored_next_run(worker, "send_digest") != before

@@ -54,17 +54,17 @@ def camera_photo() -> bytes:
 
 
 def _nominee(db: Session, tmp: Path, n: int, name: str, unit: str, quarter: str, photo: bool = False) -> Nominee:
-    message = Message(sha256=f"{n:064d}", message_id=f"<m{n}@ninhbinh.edu.vn>", received_at=WHEN, recorded_at=WHEN,
+    message = Message(sha256=f"{n:064d}", rfc_message_id=f"<m{n}@ninhbinh.edu.vn>", received_at=WHEN, recorded_at=WHEN,
                       spool_path=str(tmp / f"{n}.eml"), uid=n, sender=PRIVATE["sender email"], unit_code=unit,
                       quarter=quarter, subject=f"[{PRIVATE['reference number']}] Ho so")
     db.add(message)
     db.flush()
     submission = Submission(reference=f"{PRIVATE['reference number']}-{n}", unit_code=unit, quarter=quarter,
-                            status="accepted", sender=PRIVATE["sender email"], first_message_id=message.id or 0,
+                            status="accepted", sender=PRIVATE["sender email"], first_message_pk=message.id or 0,
                             created_at=WHEN, updated_at=WHEN)
     db.add(submission)
     db.flush()
-    row = Nominee(message_id=message.id or 0, submission_id=submission.id, unit_code=unit, quarter=quarter,
+    row = Nominee(message_pk=message.id or 0, submission_id=submission.id, unit_code=unit, quarter=quarter,
                   kind="individual", category="nha_giao", name=name, name_key=fold(name), position="Giáo viên",
                   workplace="Trường THCS Gia Viễn A", birth_date=PRIVATE["birth date"], gender=PRIVATE["gender"],
                   summary=(f"Có sáng kiến dạy học được công nhận cấp tỉnh. Địa chỉ: {PRIVATE['home address']}, "
@@ -76,10 +76,10 @@ def _nominee(db: Session, tmp: Path, n: int, name: str, unit: str, quarter: str,
     if photo:
         path = tmp / f"anh-{n}.jpg"
         path.write_bytes(camera_photo())
-        db.add(Attachment(message_id=message.id or 0, filename="anh-chan-dung.jpg", content_type="image/jpeg",
+        db.add(Attachment(message_pk=message.id or 0, filename="anh-chan-dung.jpg", content_type="image/jpeg",
                           size=path.stat().st_size, sha256="0" * 64, path=str(path)))
-    db.add(Event(at=WHEN, message_id=message.id, kind="field_corrected", detail=PRIVATE["internal note"]))
-    db.add(Reply(message_id=message.id, rfc_message_id=f"<r{n}@dhtt>", kind="ack", subject="x",
+    db.add(Event(at=WHEN, message_pk=message.id, kind="field_corrected", detail=PRIVATE["internal note"]))
+    db.add(Reply(message_pk=message.id, rfc_message_id=f"<r{n}@dhtt>", kind="ack", subject="x",
                  recipients=PRIVATE["unit email"], raw=PRIVATE["phone number"].encode(), created_at=WHEN))
     db.flush()
     return row

@@ -21,7 +21,7 @@ WHEN = datetime(2024, 6, 17, 2, 0, tzinfo=UTC)
 
 
 def _message(db: Session, n: int) -> int:
-    row = Message(sha256=f"{n:064d}", message_id=f"<m{n}@x>", received_at=WHEN, recorded_at=WHEN,
+    row = Message(sha256=f"{n:064d}", rfc_message_id=f"<m{n}@x>", received_at=WHEN, recorded_at=WHEN,
                   spool_path="/x", uid=n)
     db.add(row)
     db.flush()
@@ -30,7 +30,7 @@ def _message(db: Session, n: int) -> int:
 
 def _nominee(db: Session, name: str, unit: str | None, quarter: str, birth: str | None = None,
              active: bool = True) -> Nominee:
-    row = Nominee(message_id=_message(db, db.exec(select(sa.func.count()).select_from(Message)).one() + 1),
+    row = Nominee(message_pk=_message(db, db.exec(select(sa.func.count()).select_from(Message)).one() + 1),
                   unit_code=unit, quarter=quarter, kind="individual", category="nha_giao", name=name,
                   name_key=fold(name), birth_date=birth, summary="Tóm tắt", active=active)
     db.add(row)

@@ -8,12 +8,10 @@ from sqlmodel import select
 
 from cli import _read_files
 from domain.mail import RawMessage
-from intake.worker import Worker
-from reports.template_docx import template_file
+from scheduler import build_app
 from settings import parse_settings
-from store.db import open_database, session
+from store.db import session
 from store.models import Counter, Message, Submission
-from store.units import load_units
 
 
 def test_duplicate_delivery_uses_no_reference_number(database_url: str, corpus_dir: Path, tmp_path: Path) -> None:
@@ -23,8 +21,7 @@ def test_duplicate_delivery_uses_no_reference_number(database_url: str, corpus_d
     first = _read_files([sorted((corpus_dir / "emails").glob("001-*.eml"))[0]])[0]
     again = RawMessage(data=b"X-Delivered-Again: yes\r\n" + first.data, received_at=first.received_at,
                        origin="import")
-    with Worker(settings, open_database(database_url), load_units(None),
-                template=template_file(settings.reports, settings.smtp.sender)) as worker:
+    with build_app(settings, "worker").worker as worker:
         worker.import_messages([first, again])
         with session(worker.engine) as db:
             rows = db.exec(select(Message).order_by(Message.id)).all()

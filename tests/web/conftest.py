@@ -95,7 +95,7 @@ class WebSite:
 
     def message_pk(self, rfc_message_id: str) -> int:
         with session(self.worker.engine) as db:
-            found = db.exec(select(Message.id).where(Message.message_id == rfc_message_id)).first()
+            found = db.exec(select(Message.id).where(Message.rfc_message_id == rfc_message_id)).first()
         assert found is not None, rfc_message_id
         return found
 

@@ -35,7 +35,7 @@ def test_release_quarantined_zip_bomb(admin_page: Page, site: WebSite, corpus_di
     assert site.outcome(pk) not in (None, "quarantined")
     expect(page.locator("table.events")).to_contain_text("Giải phóng khỏi cách ly")
     with session(site.worker.engine) as db:
-        events = db.exec(select(Event).where(Event.message_id == pk, Event.kind == "released")).all()
+        events = db.exec(select(Event).where(Event.message_pk == pk, Event.kind == "released")).all()
     assert len(events) == 1 and '"actor": "quantri"' in events[0].detail
     expect(page.locator("form[action$='/giai-phong']")).to_have_count(0)
 

@@ -8,8 +8,8 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from store.db import open_database, session
+from store.models import WebUser
 from web.cli import app
-from web.models import WebUser
 from web.users import authenticate
 
 runner = CliRunner()

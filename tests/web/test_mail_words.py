@@ -37,7 +37,7 @@ def test_mail_page_says_what_each_attached_file_was_read_as(site: WebSite) -> No
         form = db.exec(select(Attachment).where(Attachment.role == "document").order_by(Attachment.id)).first()
         assert form is not None
     client, _ = client_signed_in(site, "quantri")
-    page = client.get(f"/thu/{form.message_id}").text
+    page = client.get(f"/thu/{form.message_pk}").text
     files = page[page.index("Tệp đính kèm"):page.index("Nội dung thư")]
     line = next(li for li in files.split("<li>") if form.filename in li)
     assert "tài liệu hồ sơ" in line and "minh chứng" not in line

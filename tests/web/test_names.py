@@ -19,7 +19,7 @@ INVISIBLE = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067
 def _attachment(site: WebSite) -> Attachment:
     with session(site.worker.engine) as db:
         pk = site.message_pk("<bidi-1@ninhbinh.edu.vn>")
-        return db.exec(select(Attachment).where(Attachment.message_id == pk, Attachment.content_type ==
+        return db.exec(select(Attachment).where(Attachment.message_pk == pk, Attachment.content_type ==
                                                 "application/octet-stream")).one()
 
 
@@ -33,9 +33,9 @@ def test_override_in_a_file_name_is_removed_on_the_way_in(site: WebSite) -> None
     item = _attachment(site)
     assert item.filename == "hosoxcod.exe"
     client, _ = client_signed_in(site, "canbo")
-    page = client.get(f"/thu/{item.message_id}").text
+    page = client.get(f"/thu/{item.message_pk}").text
     assert "hosoxcod.exe" in page and _visible(page)
-    download = client.get(f"/thu/{item.message_id}/tep/{item.id}")
+    download = client.get(f"/thu/{item.message_pk}/tep/{item.id}")
     assert "hosoxcod.exe" in download.headers["content-disposition"]
     mails = [email.message_from_bytes(m.data, policy=email.policy.default) for m in site.sink.messages
              if BIDI_SENDER in [r.lower() for r in m.rcpt_tos]]
@@ -57,9 +57,9 @@ def test_names_kept_before_the_cleaning_are_cleaned_when_shown(site: WebSite) ->
         db.add(row)
     try:
         client, _ = client_signed_in(site, "canbo")
-        page = client.get(f"/thu/{item.message_id}").text
+        page = client.get(f"/thu/{item.message_pk}").text
         assert "hosoxcod.exe.docx" in page and _visible(page)
-        download = client.get(f"/thu/{item.message_id}/tep/{item.id}")
+        download = client.get(f"/thu/{item.message_pk}/tep/{item.id}")
         assert "hosoxcod.exe.docx" in download.headers["content-disposition"]
     finally:
         with session(site.worker.engine) as db:

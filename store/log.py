@@ -1,7 +1,8 @@
-"""The intake log as a query: filters, search and keyset paging that stay fast at 100,000 mails.
+"""The intake log as one query for `dhtt log` and the web's log page: filters, search and keyset paging
+that stay fast at 100,000 mails.
 
 Pages are cut by (received_at, id) rather than OFFSET, so page 2,000 costs what page 1 does:
-one range scan of the index web.models declares.
+one range scan of the index ix_message_received_at_id (store.models.Message).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def _like(text: str) -> str:
 def _search(text: str) -> ColumnElement[bool]:
     """Sender address, a reference number, or the (diacritics-folded) name of an exemplar."""
     pattern = _like(text.strip().lower())
-    by_name = select(Nominee.message_id).where(col(Nominee.name_key).like(_like(fold(text)), escape="\\"))
+    by_name = select(Nominee.message_pk).where(col(Nominee.name_key).like(_like(fold(text)), escape="\\"))
     by_ref = select(Submission.id).where(func.lower(Submission.reference).like(pattern, escape="\\"))
     return or_(col(Message.sender).like(pattern, escape="\\"), col(Message.id).in_(by_name),
                col(Message.submission_id).in_(by_ref))
@@ -127,12 +128,12 @@ def log_page(db: Session, flt: LogFilter, size: int, after: str = "", before: st
     messages, more = _page(db, where, size, newer_than, older_than)
     total = db.exec(select(func.count()).select_from(Message).where(*where)).one()
     refs = references_of(db, (m.submission_id for m in messages))
-    replies: dict[int | None, Reply] = {}
+    replies: dict[int | None, Reply] = {}  # the newest reply of each mail
     if messages:
-        for reply in db.exec(select(Reply).where(col(Reply.message_id).in_([m.id for m in messages]))
+        for reply in db.exec(select(Reply).where(col(Reply.message_pk).in_([m.id for m in messages]))
                              .order_by(col(Reply.id))):
-            replies[reply.message_id] = reply
-    rows = [LogRow(m, refs.get(m.submission_id), replies.get(m.id),
+            replies[reply.message_pk] = reply
+    rows = [LogRow(m, refs.get(m.submission_id or -1), replies.get(m.id),
                    reason_codes(m.reasons)) for m in messages]
     at_start = newer_than is None and older_than is None
     newer = None if at_start or (newer_than and not more) or not rows else encode_cursor(rows[0].message)
