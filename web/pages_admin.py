@@ -80,7 +80,7 @@ def attach_unit(request: Request, message_pk: RowId, unit: str = Form(""),
 
 @router.post("/guong/{nominee_pk}/sua")
 def correct_field(request: Request, nominee_pk: RowId, field: str = Form(""), value: str = Form(""),
-                  user: WebUser = Depends(admin_form), db: Session = Depends(database)) -> Response:
+                  user: WebUser = Depends(admin_form), db: Session = Depends(database, scope="function")) -> Response:
     nominee = db.get(Nominee, nominee_pk)
     if nominee is None:
         raise HTTPException(404)

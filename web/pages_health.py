@@ -76,7 +76,7 @@ def read_health(db: Session, stale: int = 15) -> Health:
 
 
 @router.get("/tinh-trang")
-def health_page(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def health_page(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
     stale = stale_minutes(context(request).settings.intake.poll_seconds)
     return render(request, "health.html", user=user, health=read_health(db, stale), now=datetime.now(UTC))
 
