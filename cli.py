@@ -21,6 +21,7 @@ from rich.table import Table
 import cli_views as views
 from cli_common import CONFIG_OPTION, engine_or_exit, settings_or_exit, units_or_exit
 from domain.mail import RawMessage
+from domain.codes import Outcome
 from domain.wording import OUTCOME_TEXT
 from intake.errors import IntakeError, MailboxLoginFailed, MailboxUnavailable, SignInFailed
 from intake.received import receipt_time
@@ -257,7 +258,7 @@ def _list_outcome(config: Path, outcome: str) -> None:
     engine = engine_or_exit(settings, read_only_from=config)
     with session(engine) as db:
         rows = log_page(db, LogFilter(outcome=outcome), 1000).rows
-    table = Table(title=OUTCOME_TEXT.get(outcome, outcome))
+    table = Table(title=OUTCOME_TEXT.get(Outcome(outcome), outcome))
     for column in ("Mã thư", "Thời gian nhận", "Người gửi", "Tiêu đề", "Lý do"):
         table.add_column(column, overflow="fold")
     for row in rows:

@@ -30,7 +30,7 @@ class StoreHistory:
             return None
         row = self.db.exec(select(Message).where(
             Message.rfc_message_id == msg.rfc_message_id, Message.sender == msg.sender, Message.id != self.current.id,
-            col(Message.outcome).is_not(None)).order_by(Message.id)).first()
+            col(Message.outcome).is_not(None)).order_by(col(Message.id))).first()
         if row is None or row.outcome is None:
             return None
         return PriorMessage(id=row.id or 0, outcome=row.outcome, unit_code=row.unit_code,
@@ -57,7 +57,7 @@ class StoreHistory:
         if sub is None:
             return None
         rows = self.db.exec(select(Message).where(
-            Message.submission_id == sub.id, Message.id != self.current.id).order_by(Message.id)).all()
+            Message.submission_id == sub.id, Message.id != self.current.id).order_by(col(Message.id))).all()
         earlier = [found for found in map(self._analysis_of, rows) if found is not None]
         return PriorSubmission(id=sub.id or 0, reference=sub.reference, unit_code=sub.unit_code,
                                quarter=sub.quarter, status=sub.status, analyses=earlier)

@@ -101,10 +101,10 @@ def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> 
     """Active exemplars of these quarters with their evidence count, reference and receipt data."""
     nominees = db.exec(select(Nominee).where(
         col(Nominee.quarter).in_(quarters), col(Nominee.active).is_(True),
-        col(Nominee.unit_code).is_not(None)).order_by(Nominee.id)).all()
+        col(Nominee.unit_code).is_not(None)).order_by(col(Nominee.id))).all()
     ids = [n.id for n in nominees]
     counts = dict(db.exec(select(Evidence.nominee_id, func.count()).where(
-        col(Evidence.nominee_id).in_(ids)).group_by(Evidence.nominee_id)).all()) if ids else {}
+        col(Evidence.nominee_id).in_(ids)).group_by(col(Evidence.nominee_id))).all()) if ids else {}
     messages = {m.id: m for m in db.exec(select(Message).where(
         col(Message.id).in_({n.message_pk for n in nominees})))} if ids else {}
     refs = references_of(db, (n.submission_id for n in nominees))
@@ -117,7 +117,7 @@ def active_exemplars(db: Session, quarters: list[str], units: UnitDirectory) -> 
             id=n.id or 0, unit_code=unit.code, unit_name=unit.name, quarter=n.quarter or "", kind=n.kind,
             category=n.category, name=n.name, position=n.position, workplace=n.workplace,
             school_level=n.school_level, summary=n.summary, innovations=n.innovations, awards=n.awards,
-            evidence_count=counts.get(n.id, 0), reference=refs.get(n.submission_id),
+            evidence_count=counts.get(n.id or 0, 0), reference=refs.get(n.submission_id),
             late=bool(message and message.late), received_at=message.received_at if message else None,
             signed=n.message_pk in signed))
     return rows

@@ -108,7 +108,7 @@ def _reason_titles(raw: str) -> list[str]:
 def _lines(db: Session, messages: list[Message], units: UnitDirectory) -> list[MailLine]:
     ids = [m.id for m in messages]
     names: dict[int, list[str]] = {}
-    for n in db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(Nominee.id)):
+    for n in db.exec(select(Nominee).where(col(Nominee.message_pk).in_(ids)).order_by(col(Nominee.id))):
         names.setdefault(n.message_pk, []).append(f"{n.name} ({words.category_text(n.category)}, "
                                                   f"{wording.level_text(n.school_level)})")
     refs = references_of(db, (m.submission_id for m in messages))
@@ -127,7 +127,7 @@ def _messages(db: Session, outcome: Outcome, since: datetime, now: datetime) -> 
     """Mails of this outcome received in [since, now); a second delivery of one mail is left out."""
     query = select(Message).where(Message.outcome == outcome.value, Message.received_at >= since,
                                   Message.received_at < now)
-    found = db.exec(query.order_by(Message.received_at, Message.id).limit(MAX_LISTED))
+    found = db.exec(query.order_by(col(Message.received_at), col(Message.id)).limit(MAX_LISTED))
     return [m for m in found if ReasonCode.duplicate_message.value not in m.reasons]
 
 
@@ -136,7 +136,7 @@ def _awaiting_review(db: Session) -> list[Message]:
     open_subs = select(Submission.id).where(Submission.status == Outcome.needs_review.value)
     return list(db.exec(select(Message).where(
         Message.outcome == Outcome.needs_review.value, col(Message.submission_id).in_(open_subs))
-        .order_by(Message.received_at, Message.id).limit(MAX_LISTED)))
+        .order_by(col(Message.received_at), col(Message.id)).limit(MAX_LISTED)))
 
 
 def _quota_rows(db: Session, quarter: str, units: UnitDirectory, ctx: ReportContext) -> tuple[list[QuotaRow], int]:

@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Types first: `mypy --strict` over every package (the file list and strictness are in pyproject.toml).
+.venv/bin/python -m mypy
 exec .venv/bin/python -m pytest -q "$@"

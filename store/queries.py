@@ -48,7 +48,7 @@ def _nominees_by_message(db: Session, ids: list[int]) -> dict[int, list[dict[str
     return found
 
 
-def references_of(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
+def references_of(db: Session, ids: Iterable[int | None]) -> dict[int | None, str]:
     """Submission id → its reference (DHTT-2024Q2-0042), for the ids given; ids that are None are skipped."""
     wanted = {i for i in ids if i}
     if not wanted:

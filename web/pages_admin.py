@@ -7,7 +7,7 @@ if the change decides the mail; the queued reply is then sent at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -80,7 +80,7 @@ def attach_unit(request: Request, message_pk: RowId, unit: str = Form(""),
 
 @router.post("/guong/{nominee_pk}/sua")
 def correct_field(request: Request, nominee_pk: RowId, field: str = Form(""), value: str = Form(""),
-                  user: WebUser = Depends(admin_form), db: Session = Depends(database)) -> Response:
+                  user: WebUser = Depends(admin_form), db: Session = Depends(database, scope="function")) -> Response:
     nominee = db.get(Nominee, nominee_pk)
     if nominee is None:
         raise HTTPException(404)
@@ -94,8 +94,9 @@ def correct_field(request: Request, nominee_pk: RowId, field: str = Form(""), va
 
 def _as_code(field: str, value: str) -> str:
     """Staff type the words they read ("Nhà giáo", "THCS"); coded fields store the code behind them."""
-    table: dict[Any, str] = {"school_level": wording.LEVEL_TEXT, "category": wording.CATEGORY_TEXT,
-                             "kind": wording.KIND_TEXT}.get(field, {})
+    tables: dict[str, Mapping[Any, str]] = {"school_level": wording.LEVEL_TEXT, "category": wording.CATEGORY_TEXT,
+                                            "kind": wording.KIND_TEXT}
+    table = tables.get(field, {})
     wanted = fold(value)
     found = (str(code) for code, text in table.items()
              if wanted and (wanted == fold(str(code)).replace("_", " ") or fold(text).startswith(wanted)))

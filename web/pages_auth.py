@@ -31,7 +31,7 @@ def sign_in_form(request: Request, tiep: str = "/") -> Response:
 
 @router.post("/dang-nhap")
 def sign_in(request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""),
-            tiep: str = Form("/"), db: Session = Depends(database)) -> Response:
+            tiep: str = Form("/"), db: Session = Depends(database, scope="function")) -> Response:
     check_csrf(request, csrf)
     ctx = context(request)
     address = request.client.host if request.client else "-"
@@ -52,7 +52,7 @@ def sign_in(request: Request, name: str = Form(""), password: str = Form(""), cs
 
 
 @router.post("/dang-xuat")
-def sign_out(request: Request, csrf: str = Form(""), db: Session = Depends(database)) -> Response:
+def sign_out(request: Request, csrf: str = Form(""), db: Session = Depends(database, scope="function")) -> Response:
     """Ends this session and, server-side, every other session of the account: a copy of the cookie
     taken before sign-out is refused afterwards."""
     check_csrf(request, csrf)

@@ -24,7 +24,7 @@ MAX_QUERY = 120
 
 @router.get("/guong-dien-hinh")
 def exemplar_list(request: Request, don_vi: str = "", ten: str = "", user: WebUser = Depends(viewer),
-                  db: Session = Depends(database)) -> Response:
+                  db: Session = Depends(database, scope="function")) -> Response:
     ctx = context(request)
     if len(don_vi) > MAX_QUERY or len(ten) > MAX_QUERY:
         raise HTTPException(400)
@@ -35,7 +35,7 @@ def exemplar_list(request: Request, don_vi: str = "", ten: str = "", user: WebUs
 
 @router.get("/guong-dien-hinh/{exemplar_pk}")
 def exemplar_page(request: Request, exemplar_pk: RowId, user: WebUser = Depends(viewer),
-                  db: Session = Depends(database)) -> Response:
+                  db: Session = Depends(database, scope="function")) -> Response:
     try:
         view = exemplar_view(db, exemplar_pk)
     except exemplars.ExemplarNotFound:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -65,7 +65,10 @@ def read_health(db: Session, stale: int = 15) -> Health:
     box = db.get(MailboxHealth, 1)
     waiting = col(Reply.status).in_(("queued", "sending"))
     backlog, oldest = db.exec(select(func.count(), func.min(Reply.created_at)).where(waiting)).one()
-    count = lambda *where: db.exec(select(func.count()).select_from(Message).where(*where)).one()  # noqa: E731
+
+    def count(*where: ColumnElement[bool] | bool) -> int:
+        return db.exec(select(func.count()).select_from(Message).where(*where)).one()
+
     return Health(
         last_read_at=box.last_ok_at if box else None, mode=box.mode if box else "polling",
         down_since=box.down_since if box else None, outbox_backlog=backlog, oldest_queued_at=oldest,
@@ -76,7 +79,7 @@ def read_health(db: Session, stale: int = 15) -> Health:
 
 
 @router.get("/tinh-trang")
-def health_page(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def health_page(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
     stale = stale_minutes(context(request).settings.intake.poll_seconds)
     return render(request, "health.html", user=user, health=read_health(db, stale), now=datetime.now(UTC))
 

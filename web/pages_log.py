@@ -30,7 +30,7 @@ def _checked(values: dict[str, str]) -> None:
 @router.get("/")
 def intake_log(request: Request, quy: str = "", don_vi: str = "", ket_qua: str = "", ly_do: str = "",
                tim: str = "", sau: str = "", truoc: str = "", user: WebUser = Depends(viewer),
-               db: Session = Depends(database)) -> Response:
+               db: Session = Depends(database, scope="function")) -> Response:
     _checked({"quy": quy, "don_vi": don_vi, "ket_qua": ket_qua, "ly_do": ly_do, "tim": tim, "sau": sau,
               "truoc": truoc})
     ctx = context(request)

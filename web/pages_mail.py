@@ -33,7 +33,7 @@ def _download(path: str, filename: str, media_type: str) -> FileResponse:
 
 @router.get("/thu/{message_pk}")
 def mail_page(request: Request, message_pk: RowId, user: WebUser = Depends(viewer),
-              db: Session = Depends(database)) -> Response:
+              db: Session = Depends(database, scope="function")) -> Response:
     ctx = context(request)
     view = mail_view(db, _message(db, message_pk))
     return render(request, "mail.html", user=user, view=view, unit_name=ctx.unit_name, units=ctx.units.units,
@@ -41,14 +41,14 @@ def mail_page(request: Request, message_pk: RowId, user: WebUser = Depends(viewe
 
 
 @router.get("/thu/{message_pk}/eml")
-def original(message_pk: RowId, _user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def original(message_pk: RowId, _user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
     message = _message(db, message_pk)
     return _download(message.spool_path, f"thu-{message_pk}.eml", "message/rfc822")
 
 
 @router.get("/thu/{message_pk}/tep/{attachment_pk}")
 def attachment(message_pk: RowId, attachment_pk: RowId, _user: WebUser = Depends(viewer),
-               db: Session = Depends(database)) -> Response:
+               db: Session = Depends(database, scope="function")) -> Response:
     item = db.get(Attachment, attachment_pk)
     if item is None or item.message_pk != message_pk:
         raise HTTPException(404)

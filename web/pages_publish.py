@@ -41,7 +41,7 @@ def site_folder(request: Request) -> Path:
 
 
 @router.get("/cong-bo")
-def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
     rows = publications.publishable(db)
     return render(request, "publish_list.html", user=user, rows=rows, folder=site_folder(request),
                   unit_name=context(request).unit_name, state_text=wording.STATE_TEXT)
@@ -49,7 +49,7 @@ def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session 
 
 @router.get("/cong-bo/{exemplar_id}")
 def publish_form(request: Request, exemplar_id: RowId, user: WebUser = Depends(viewer),
-                 db: Session = Depends(database)) -> Response:
+                 db: Session = Depends(database, scope="function")) -> Response:
     return _form(request, db, _exemplar(db, exemplar_id), user)
 
 
@@ -67,7 +67,7 @@ def _form(request: Request, db: Session, exemplar: Exemplar, user: WebUser, text
 
 @router.get("/cong-bo/{exemplar_id}/anh/{attachment_id}")
 def thumbnail(exemplar_id: RowId, attachment_id: RowId, _user: WebUser = Depends(viewer),
-              db: Session = Depends(database)) -> Response:
+              db: Session = Depends(database, scope="function")) -> Response:
     """A small re-encoded copy of one of the exemplar's images, to choose the photo by sight."""
     item = next((a for a in publications.photo_choices(db, exemplar_id) if a.id == attachment_id), None)
     if item is None:
@@ -83,7 +83,7 @@ def thumbnail(exemplar_id: RowId, attachment_id: RowId, _user: WebUser = Depends
 
 @router.post("/cong-bo/{exemplar_id}/duyet")
 def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: str = Form(""),
-            user: WebUser = Depends(admin_form), db: Session = Depends(database)) -> Response:
+            user: WebUser = Depends(admin_form), db: Session = Depends(database, scope="function")) -> Response:
     exemplar = _exemplar(db, exemplar_id)
     target = f"/cong-bo/{exemplar_id}"
     if len(text) > MAX_FORM_TEXT or (photo and not photo.isdigit()):
@@ -108,7 +108,7 @@ def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: s
 
 @router.post("/cong-bo/{exemplar_id}/thu-hoi")
 def withdraw(request: Request, exemplar_id: RowId, user: WebUser = Depends(admin_form),
-             db: Session = Depends(database)) -> Response:
+             db: Session = Depends(database, scope="function")) -> Response:
     exemplar = _exemplar(db, exemplar_id)
     try:
         publications.withdraw(db, exemplar_id, user.name)

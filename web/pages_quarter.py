@@ -39,7 +39,7 @@ def _checked(quarter: str) -> str:
 
 
 @router.get("/quy")
-def current_quarter(request: Request, _user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def current_quarter(request: Request, _user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
     known = known_quarters(db)
     return RedirectResponse(f"/quy/{known[0] if known else quarter_of(datetime.now(UTC), context(request).tz)}",
                             status_code=303)
@@ -47,7 +47,7 @@ def current_quarter(request: Request, _user: WebUser = Depends(viewer), db: Sess
 
 @router.get("/quy/{quarter}")
 def quarter_page(request: Request, quarter: str, user: WebUser = Depends(viewer),
-                 db: Session = Depends(database)) -> Response:
+                 db: Session = Depends(database, scope="function")) -> Response:
     ctx = context(request)
     data = load_quarter(db, _checked(quarter), ctx.units, ctx.settings.quota)
     rows = quarter_rows(data)
@@ -58,7 +58,7 @@ def quarter_page(request: Request, quarter: str, user: WebUser = Depends(viewer)
 
 @router.get("/quy/{quarter}/danh-sach.{ext}")
 def quarter_report(request: Request, quarter: str, ext: str, _user: WebUser = Depends(viewer),
-                   db: Session = Depends(database)) -> Response:
+                   db: Session = Depends(database, scope="function")) -> Response:
     if ext not in MEDIA:
         raise HTTPException(404)
     ctx = context(request)

@@ -37,7 +37,7 @@ MAX_TEXT = 2000
 
 
 @router.get("/xet-chon")
-def review_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database)) -> Response:
+def review_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
     return render(request, "reviews.html", user=user, reviews=reviews.all_reviews(db), scope_text=scope_text,
                   scopes=SCOPE_TEXT)
 
@@ -74,7 +74,7 @@ async def open_review(request: Request, user: WebUser = Depends(admin_form)) -> 
 
 @router.get("/xet-chon/{review_pk}")
 def review_page(request: Request, review_pk: RowId, user: WebUser = Depends(viewer),
-                db: Session = Depends(database)) -> Response:
+                db: Session = Depends(database, scope="function")) -> Response:
     try:
         view = review_view(db, review_pk)
     except reviews.ReviewNotFound:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from domain.council import Decision, ScopeKind, Status
@@ -27,7 +27,7 @@ from tests.conftest import ImapAccount, _started
 from tests.integration.helpers import make_settings, make_worker, seed
 from tests.reports.site_checks import axe_violations, html_problems
 from tests.servers import SmtpSink
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORDS, WebSite, client_signed_in, served, sign_in
+from tests.web.conftest import PASSWORDS, WebSite, client_signed_in, served, sign_in
 from web.users import add_user
 
 TARGET = os.environ.get("DHTT_WEB_SCREENSHOTS")
@@ -57,14 +57,6 @@ def cycle_site(dovecot, tmp_path_factory, corpus_dir: Path) -> Iterator[WebSite]
         with served(worker, sink) as site:
             yield site
     sink.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _entry(page: Page, name: str):  # type: ignore[no-untyped-def]

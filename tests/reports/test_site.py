@@ -7,19 +7,17 @@ from __future__ import annotations
 import io
 from concurrent.futures import ThreadPoolExecutor
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from reports.site import Site, SiteExemplar, SiteFolderError, SitePhoto, build_site, write_site
 from tests.reports.site_checks import axe_violations, html_problems
 from tests.reports.test_no_english import english_words
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -53,14 +51,6 @@ PEOPLE = [
     exemplar("3", "Đinh Văn Hùng", position="Hiệu trưởng", workplace="Trường Mầm non Yên Mô A",
              unit_name="Phòng Giáo dục và Đào tạo huyện Yên Mô", category="can_bo_quan_ly"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

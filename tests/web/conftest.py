@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlmodel import select
 
 from domain.mail import RawMessage
@@ -33,9 +33,6 @@ from web.context import WebContext
 from web.throttle import SignInThrottle
 from web.users import add_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORDS = {"quantri": "mat-khau-quan-tri-1", "canbo": "mat-khau-can-bo-22"}
 HOSTILE_SENDER = "ke.la@example.org"
 
@@ -178,14 +175,6 @@ def clock(site: WebSite) -> FrozenClock:
     frozen = FrozenClock()
     site.ctx.throttle = SignInThrottle.for_settings(site.ctx.web, clock=frozen)
     return frozen
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def sign_in(page: Page, site: WebSite, name: str) -> None:

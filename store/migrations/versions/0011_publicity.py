@@ -6,6 +6,7 @@ Revises: 0010_council
 
 import sqlalchemy as sa
 import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0011_publicity"
