@@ -26,13 +26,6 @@ PROPOSED_HEADS = ("STT", "Họ và tên\n(tên tập thể)", "Đối tượng",
 PROPOSED_WIDTHS = (1.5, 3.2, 2.3, 3.4, 6.7, 4.0, 4.1)
 
 
-def _position(row: CouncilRow) -> str:
-    parts = [p for p in (row.position, row.workplace) if p]
-    if len(parts) == 2 and parts[1].casefold() in parts[0].casefold():
-        parts = parts[:1]
-    return ", ".join(parts) or row.unit_name
-
-
 def _quarters(row: CouncilRow) -> str:
     return "\n".join(wording.quarter_text(q) for q in row.quarters)
 
@@ -46,12 +39,14 @@ def _note(row: CouncilRow) -> str:
 
 
 def candidate_cells(row: CouncilRow, number: int) -> list[str]:
-    return [str(number), row.name, words.category_text(row.category), _position(row),
+    position = words.position_text(row.position, row.workplace, row.unit_name)
+    return [str(number), row.name, words.category_text(row.category), position,
             wording.level_text(row.school_level), _quarters(row), summary_lines(row.summary), _note(row)]
 
 
 def proposed_cells(row: CouncilRow, number: int) -> list[str]:
-    return [str(number), row.name, words.category_text(row.category), _position(row), summary_lines(row.summary),
+    position = words.position_text(row.position, row.workplace, row.unit_name)
+    return [str(number), row.name, words.category_text(row.category), position, summary_lines(row.summary),
             row.award, _note(row)]
 
 

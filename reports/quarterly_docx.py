@@ -24,13 +24,6 @@ QUOTA_HEADS = ("STT", "Đơn vị", "Cấp học", "Chỉ tiêu", "Đã gửi", 
 QUOTA_WIDTHS = (1.5, 8.5, 4.0, 2.2, 2.2, 2.2, 4.6)
 
 
-def _position(row: ExemplarRow) -> str:
-    parts = [p for p in (row.position, row.workplace) if p]
-    if len(parts) == 2 and parts[1].casefold() in parts[0].casefold():
-        parts = parts[:1]
-    return ", ".join(parts) or row.unit_name
-
-
 def _note(row: ExemplarRow) -> str:
     notes = [row.reference or ""]
     if row.late:
@@ -46,7 +39,8 @@ def summary_lines(text: str) -> str:
 
 
 def exemplar_cells(row: ExemplarRow, number: int) -> list[str]:
-    return [str(number), row.name, words.category_text(row.category), _position(row),
+    position = words.position_text(row.position, row.workplace, row.unit_name)
+    return [str(number), row.name, words.category_text(row.category), position,
             wording.level_text(row.school_level), summary_lines(row.summary), _note(row)]
 
 

@@ -31,9 +31,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One Chromium for the whole run: Playwright's sync API allows one running instance per thread."""
+    """One Chromium per test module, defined once for all. Playwright's sync API keeps an event loop
+    running in the thread while it is open: two at once fail, and so would the asyncio.run() of the
+    tests that come after (pyHanko's), so it must close when its module ends."""
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -69,3 +69,12 @@ def result_text(status: QuotaStatus) -> str:
     if not status.lines:
         return NO_QUOTA
     return DONE if status.complete else NOT_DONE
+
+
+def position_text(position: str | None, workplace: str | None, unit_name: str) -> str:
+    """The "Chức vụ, đơn vị công tác" cell: both, or the position alone when it already names the
+    workplace, or the proposing unit when the document gave neither."""
+    parts = [p for p in (position, workplace) if p]
+    if len(parts) == 2 and parts[1].casefold() in parts[0].casefold():
+        parts = parts[:1]
+    return ", ".join(parts) or unit_name
