@@ -90,8 +90,6 @@ def flush_outbox(engine: Engine, smtp: SmtpClient, worker: str = "worker") -> in
             for reply in queue:
                 # 'sending' is committed before the SMTP transaction: a reply found in that state
                 # after a crash is sent again with the same Message-ID, never under a new one.
-                # The same commit carries the previous reply's 'sent', so every send is still
-                # followed by a commit before anything else goes out, at one commit per reply.
                 if not claim_reply(db, reply, worker):
                     continue  # another worker has it
                 try:
@@ -102,7 +100,9 @@ def flush_outbox(engine: Engine, smtp: SmtpClient, worker: str = "worker") -> in
                 except OutboxUnavailable as err:
                     mark_reply(db, reply, "queued", str(err))
                     raise
-                mark_reply(db, reply, "sent", commit=False)  # committed by the next claim, or on leaving
+                # 'sent' is committed at once: left to the next claim's commit, an unexpected error
+                # before it would roll it back and the reply would go out a second time.
+                mark_reply(db, reply, "sent")
                 sent += 1
     finally:
         try:

@@ -242,9 +242,8 @@ def claim_reply(db: Session, reply: Reply, worker: str, ttl: timedelta = timedel
     return taken
 
 
-def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None, commit: bool = True) -> None:
-    """Move a claimed reply on to sent, failed, or back to queued. Commits unless `commit` is False
-    (the outbox then commits it with the next reply's claim, before that reply is sent).
+def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None) -> None:
+    """Move a claimed reply on to sent, failed, or back to queued. Commits.
 
     Written as one UPDATE: `reply` may be a stale copy from before the claim, whose attempt count
     must not be written back.
@@ -254,8 +253,7 @@ def mark_reply(db: Session, reply: Reply, status: str, error: str | None = None,
         values["sent_at"] = now()
     db.execute(update(Reply).where(col(Reply.id) == reply.id).values(**values))
     log_event(db, f"reply_{status}", reply.message_pk, rfc_message_id=reply.rfc_message_id, error=error)
-    if commit:
-        db.commit()
+    db.commit()
 
 
 def mark_moved(db: Session, messages: list[Message]) -> None:
