@@ -9,11 +9,13 @@ import ssl
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from intake.config import SmtpSettings
 from intake.errors import OutboxUnavailable, ReplyRefused, SignInFailed
 from intake.signin import smtp_login
 from store.db import session
+from store.models import Reply
 from store.records import claim_reply, mark_reply, pending_replies
 
 if TYPE_CHECKING:
@@ -77,6 +79,64 @@ def _quit(client: smtplib.SMTP) -> None:
         client.close()
 
 
+class Courier:
+    """Sends claimed replies over one SMTP connection, opened at the first send and kept until closed.
+
+    A reply is claimed ('sending', by this worker) and that claim committed before its SMTP
+    transaction; 'sent', 'failed' or 'queued' again is committed right after it. A reply found
+    'sending' after a crash is sent again under the same Message-ID, never under a new one.
+    After a relay outage the courier is `down`: it sends nothing more, and what it was given
+    stays queued for the next flush.
+    """
+
+    def __init__(self, smtp: SmtpClient, worker: str) -> None:
+        self.smtp = smtp
+        self.worker = worker
+        self.down: OutboxUnavailable | None = None
+        self._client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Courier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Connect now (flush_outbox does, so an outage is raised before any claim)."""
+        if self._client is None:
+            self._client = self.smtp.open()
+
+    def deliver(self, db: Session, reply: Reply) -> bool:
+        """Send a reply whose claim is committed, and commit what became of it; True when sent."""
+        try:
+            if self.down is not None:
+                raise self.down
+            self.open()
+            assert self._client is not None
+            self.smtp.send(self._client, reply.raw, reply.recipients.split(";"))
+        except ReplyRefused as err:
+            mark_reply(db, reply, "failed", str(err))
+            return False
+        except OutboxUnavailable as err:
+            mark_reply(db, reply, "queued", str(err))
+            if self.down is None:
+                self.down = err
+                self.close()
+            return False
+        # 'sent' is committed at once: left to a later commit, an unexpected error before it
+        # would roll it back and the reply would go out a second time.
+        mark_reply(db, reply, "sent")
+        return True
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
+
+
 def flush_outbox(engine: Engine, smtp: SmtpClient, worker: str = "worker") -> int:
     """Send every queued reply; returns how many were sent. Stops at the first relay outage."""
     with session(engine) as db:
@@ -84,29 +144,12 @@ def flush_outbox(engine: Engine, smtp: SmtpClient, worker: str = "worker") -> in
     if not queue:
         return 0
     sent = 0
-    client = smtp.open()
-    try:
-        with session(engine) as db:
-            for reply in queue:
-                # 'sending' is committed before the SMTP transaction: a reply found in that state
-                # after a crash is sent again with the same Message-ID, never under a new one.
-                if not claim_reply(db, reply, worker):
-                    continue  # another worker has it
-                try:
-                    smtp.send(client, reply.raw, reply.recipients.split(";"))
-                except ReplyRefused as err:
-                    mark_reply(db, reply, "failed", str(err))
-                    continue
-                except OutboxUnavailable as err:
-                    mark_reply(db, reply, "queued", str(err))
-                    raise
-                # 'sent' is committed at once: left to the next claim's commit, an unexpected error
-                # before it would roll it back and the reply would go out a second time.
-                mark_reply(db, reply, "sent")
-                sent += 1
-    finally:
-        try:
-            client.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
+    with Courier(smtp, worker) as courier, session(engine) as db:
+        courier.open()
+        for reply in queue:
+            if not claim_reply(db, reply, worker):  # commits
+                continue  # another worker has it
+            sent += courier.deliver(db, reply)
+            if courier.down is not None:
+                raise courier.down
     return sent

@@ -208,14 +208,14 @@ def render(name: str, /, **context: Any) -> tuple[str, str]:
 
 
 def queue(db: Session, mail: OutgoingMail, settings: ReplySettings, date: datetime,
-          message_pk: int | None = None) -> Reply:
+          message_pk: int | None = None, claim_for: str | None = None) -> Reply:
     """Put the mail in the outbox once, dated `date`; a second call with the same id returns the first row.
 
     The row is dated by the run it belongs to, so the next digest counts "since" from it even when
-    that run was a late catch-up or the clock is simulated.
+    that run was a late catch-up or the clock is simulated. `claim_for`: see records.queue_reply.
     """
     return records.queue_reply(db, message_pk, mail.message_id, mail.kind, mail.to, mail.subject,
-                               mail.to_bytes(settings, date), created_at=date)
+                               mail.to_bytes(settings, date), created_at=date, claim_for=claim_for)
 
 
 def already_queued(db: Session, rfc_message_id: str) -> bool:

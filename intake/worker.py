@@ -21,7 +21,7 @@ from intake.errors import OutboxUnavailable, ReadingStopped
 from intake.history import StoreHistory
 from intake.mailbox import Mailbox
 from intake.message import parse_headers
-from intake.outbox import SmtpClient, flush_outbox
+from intake.outbox import Courier, SmtpClient, flush_outbox
 from intake.outgoing import MailFile, ReplySettings, queue
 from intake.pipeline import Overrides, PipelineSettings, decide
 from intake.prefetch import Prepared, Reader
@@ -31,7 +31,7 @@ from settings import Settings
 from store import records
 from store.db import session
 from store.models import Attachment as AttachmentRow
-from store.models import Message
+from store.models import Message, Reply
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,10 @@ class Worker:
         return sha, str(path), headers
 
     # -- deciding --------------------------------------------------------------------------
-    def process(self, row: Message, prepared: Prepared | Exception | None = None) -> None:
-        """Decide one recorded message and queue its reply, in one transaction."""
+    def process(self, row: Message, prepared: Prepared | Exception | None = None,
+                courier: Courier | None = None) -> None:
+        """Decide one recorded message and queue its reply, in one transaction; with a courier
+        (a sync), the reply is claimed in that transaction and sent right after it."""
         if prepared is None:  # decided again (staff): read in the reader, within its budget, before
             with self.lock:  # the row is claimed (locked); one reading at a time per reader
                 prepared = next(iter(self.reader.read([row.spool_path])))
@@ -105,13 +107,22 @@ class Worker:
                 history = StoreHistory(db, message, reread=self.reader.analyse)
                 decision = decide(prepared, message.received_at, self.units, history, self.pipeline,
                                   overrides=overrides)
-                self._save(db, message, decision, prepared)
+                claim_for = courier.worker if courier is not None and courier.down is None else None
+                reply = self._save(db, message, decision, prepared, claim_for)
             except Exception as err:  # noqa: BLE001 - the one per-message catch: never a crash loop
                 db.rollback()
                 log.exception("processing message %s failed", row.id)
                 self._failed(db, message, err)
+                return
+            # Outside the catch above: the decision is committed, and must not be undone or
+            # counted as a failure by anything that happens while sending.
+            if courier is not None and reply is not None and reply.status == "sending" \
+                    and reply.claimed_by == courier.worker:
+                courier.deliver(db, reply)
 
-    def _save(self, db: Session, message: Message, decision: Decision, prepared: Prepared) -> None:
+    def _save(self, db: Session, message: Message, decision: Decision, prepared: Prepared,
+              claim_for: str | None) -> Reply | None:
+        """Store the decision and queue its reply (claimed for `claim_for`), and commit."""
         sub = records.save_decision(db, message, decision, self.pipeline.reference_prefix)
         # Set after save_decision, whose queries flush: the row is then written once, not twice.
         # The header the decision rested on (our server's), not whichever came first in the mail.
@@ -128,10 +139,11 @@ class Worker:
         reply = build_reply(decision, prepared.message, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
                             quota=decision.quota, settings=self.replies, template=self.template)
-        if reply is not None:
-            queue(db, reply, self.replies, datetime.now(UTC), message_pk=message.id)
+        row = None if reply is None else \
+            queue(db, reply, self.replies, datetime.now(UTC), message_pk=message.id, claim_for=claim_for)
         db.commit()
         log.info("message %s: %s %s", message.id, decision.outcome.value, [r.code.value for r in decision.reasons])
+        return row
 
     def _unit_name(self, decision: Decision) -> str | None:
         unit = self.units.by_code(decision.unit_code)
@@ -155,7 +167,7 @@ class Worker:
             waiting = records.undecided(db)
         self._decide(waiting)
 
-    def _decide(self, rows: Iterable[Message]) -> None:
+    def _decide(self, rows: Iterable[Message], courier: Courier | None = None) -> None:
         """Decide rows in their order, each read ahead in a reader. `rows` may be lazy: a backlog is
         then fetched and recorded while the reader reads the mails before it, not all up front."""
         taken: deque[Message] = deque()
@@ -166,7 +178,7 @@ class Worker:
                 yield row.spool_path
 
         for prepared in self.reader.read(paths()):
-            self.process(taken.popleft(), prepared)
+            self.process(taken.popleft(), prepared, courier)
 
     def flush(self) -> int:
         try:
@@ -188,8 +200,14 @@ class Worker:
                 waiting = records.undecided(db)  # left by a crash or a failed attempt: first
             last = mark.last_uid if mark and mark.uidvalidity == mailbox.uidvalidity else 0
             fetched = _Fetched()
-            self._decide(chain(waiting, self._fetch_new(mailbox, last, fetched)))
-            self.flush()
+            # Each reply is sent as soon as its mail is decided, over one connection, while the
+            # reader reads the next mails; flush then sends what that left queued.
+            with Courier(self.smtp, self.name) as courier:
+                self._decide(chain(waiting, self._fetch_new(mailbox, last, fetched)), courier)
+            if courier.down is not None:  # a flush now would only meet the same outage
+                log.warning("outbox: relay unavailable, replies stay queued: %s", courier.down)
+            else:
+                self.flush()
             self._move_done(mailbox)
             return fetched.count
 

@@ -31,7 +31,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine for the URL; SQLite files get their folder created and safe pragmas."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    # A server connection can drop between uses (a restart, an idle timeout): test it on checkout.
+    # A SQLite file cannot, and the ping would be one more statement on every session.
+    engine = create_engine(url, echo=echo, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

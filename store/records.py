@@ -206,15 +206,24 @@ def save_decision(db: Session, message: Message, decision: Decision, prefix: str
 
 
 def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: str, recipients: list[str],
-                subject: str, raw: bytes, created_at: datetime | None = None) -> Reply:
-    """Put a reply in the outbox unless one with this Message-ID is already there."""
+                subject: str, raw: bytes, created_at: datetime | None = None, claim_for: str | None = None,
+                ttl: timedelta = timedelta(minutes=5)) -> Reply:
+    """Put a reply in the outbox unless one with this Message-ID is already there.
+
+    With `claim_for`, a new reply is stored already claimed by that worker ('sending'), as
+    `claim_reply` would: the caller's commit is then the claim, and it sends the reply next."""
     existing = db.exec(select(Reply).where(Reply.rfc_message_id == rfc_message_id)).first()
     if existing is not None:
         return existing
+    stamp = now()
     reply = Reply(message_pk=message_pk, rfc_message_id=rfc_message_id, kind=kind,
-                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=created_at or now())
+                  recipients=";".join(recipients), subject=subject, raw=raw, created_at=created_at or stamp)
+    if claim_for is not None:
+        reply.status, reply.attempts, reply.claimed_by, reply.claimed_until = "sending", 1, claim_for, stamp + ttl
     db.add(reply)
     db.flush()
+    if claim_for is not None:
+        log_event(db, "reply_sending", message_pk, rfc_message_id=rfc_message_id, worker=claim_for)
     return reply
 
 
