@@ -235,7 +235,7 @@ class Worker:
         record anyway, so it may lag behind a crash safely."""
         spooled = [self._spool(raw) for raw in batch]
         with session(self.engine) as db:
-            found = [records.record_message(db, raw, *item, commit=False) for raw, item in zip(batch, spooled)]
+            found = records.record_messages(db, [(raw, *item) for raw, item in zip(batch, spooled)])
             records.save_checkpoint(db, self.settings.imap.inbox, uidvalidity, batch[-1].uid or 0)
         fetched.count += len(batch)
         for raw, (row, created) in zip(batch, found):
