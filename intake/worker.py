@@ -30,7 +30,6 @@ from intake.spool import Spool
 from settings import Settings
 from store import records
 from store.db import session
-from store.models import Attachment as AttachmentRow
 from store.models import Message, Reply
 
 log = logging.getLogger(__name__)
@@ -130,12 +129,13 @@ class Worker:
         message.auth_results = trusted.raw if trusted else None
         analysis = prepared.analysis
         message.analysis = analysis.model_dump_json()  # what threads and corrections reuse
+        files: list[dict[str, object]] = []
         for item in prepared.files:
             check = analysis.signatures.get(item.sha256)  # a signed PDF's check, shown to staff
             # What reading made of the file; one it never opened (too large) stays "evidence".
             role = analysis.roles.get(item.sha256, "evidence")
-            db.add(AttachmentRow(message_pk=message.id or 0, **item.model_dump(), role=role,
-                                 signature=check.model_dump_json() if check else None))
+            files.append({**item.model_dump(), "role": role, "signature": check.model_dump_json() if check else None})
+        records.add_attachments(db, message.id or 0, files)
         reply = build_reply(decision, prepared.message, key=f"{message.id}.{message.sha256[:12]}",
                             reference=sub.reference if sub else None, unit_name=self._unit_name(decision),
                             quota=decision.quota, settings=self.replies, template=self.template)

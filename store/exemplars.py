@@ -51,10 +51,11 @@ def _new_exemplar(db: Session, nominee: Nominee, wanted: Identity) -> Exemplar:
 
 
 def attach(db: Session, nominee: Nominee) -> Exemplar:
-    """Link a just-saved nominee to its exemplar (found by domain.exemplars' rule, else created).
+    """Link a nominee being saved to its exemplar (found by domain.exemplars' rule, else created).
 
     A match with an earlier exemplar is recorded as an 'attach' change, so staff can see what the
-    intake joined and split it if it was wrong. In the caller's transaction.
+    intake joined and split it if it was wrong. In the caller's transaction; the nominee may not
+    be flushed yet, and is then inserted with its exemplar (one statement, not an insert and an update).
     """
     wanted = identity(nominee.name_key, nominee.unit_code, nominee.birth_date)
     known = db.exec(select(Exemplar).where(
@@ -69,9 +70,11 @@ def attach(db: Session, nominee: Nominee) -> Exemplar:
             found.birth_date = wanted.birth_date
         found.name, found.category = nominee.name, nominee.category  # the newest nomination's wording
         db.add(found)
-        _record(db, found.id or 0, INTAKE_ACTOR, "attach", nominee=nominee.id, quarter=nominee.quarter)
     nominee.exemplar_id = found.id
     db.add(nominee)
+    if found_id is not None:
+        db.flush()  # the change names the nominee by its id
+        _record(db, found.id or 0, INTAKE_ACTOR, "attach", nominee=nominee.id, quarter=nominee.quarter)
     return found
 
 

@@ -8,20 +8,26 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Table, and_, insert, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from domain.codes import ReasonCode
 from domain.decision import Decision
 from domain.mail import RawMessage
 from parsers.vntext import fold
 from store import exemplars
-from store.models import Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
+from store.models import Attachment, Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
 
 
 # For UPDATEs whose rows the caller reloads or never reads again: the ORM need not look for
 # them among the session's objects (a cost on every statement of the intake's hot path).
 _UNSYNCED = {"synchronize_session": False}
-_EVENTS: Table = Event.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]  # SQLModel does not declare it
+
+
+_EVENTS = _table(Event)
 
 
 def now() -> datetime:
@@ -218,11 +224,11 @@ def _save_nominees(db: Session, message: Message, decision: Decision, sub: Submi
         row = Nominee(**data, message_pk=message.id or 0, submission_id=sub.id if sub else None,
                       unit_code=decision.unit_code, quarter=decision.quarter,
                       name_key=fold(nomination.name), active=active)
-        db.add(row)
-        db.flush()
         exemplars.attach(db, row)
-        for item in nomination.evidence:
-            db.add(Evidence(nominee_id=row.id or 0, **item.model_dump()))
+        db.flush()
+        if nomination.evidence:  # plain INSERTs: nothing reads these rows back in this transaction
+            db.execute(insert(_table(Evidence)), [{"nominee_id": row.id, **item.model_dump()}
+                                                  for item in nomination.evidence])
         if active and decision.replaces:
             db.execute(update(Nominee).where(
                 col(Nominee.id).in_(decision.replaces), col(Nominee.name_key) == row.name_key,
@@ -251,6 +257,12 @@ def save_decision(db: Session, message: Message, decision: Decision, prefix: str
     log_event(db, "decided", message.id, outcome=decision.outcome.value,
               reasons=[r.code.value for r in decision.reasons], reference=sub.reference if sub else None)
     return sub
+
+
+def add_attachments(db: Session, message_pk: int, files: list[dict[str, object]]) -> None:
+    """The message's attachments as stored (each a dict of Attachment's columns), in one statement."""
+    if files:
+        db.execute(insert(_table(Attachment)), [{"message_pk": message_pk, **item} for item in files])
 
 
 def queue_reply(db: Session, message_pk: int | None, rfc_message_id: str, kind: str, recipients: list[str],
