@@ -15,7 +15,8 @@ from domain.decision import Decision
 from domain.mail import RawMessage
 from parsers.vntext import fold
 from store import exemplars
-from store.models import Attachment, Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply, Submission
+from store.models import (Attachment, Checkpoint, Counter, Event, Evidence, MailboxHealth, Message, Nominee, Reply,
+                          Submission)
 
 
 # For UPDATEs whose rows the caller reloads or never reads again: the ORM need not look for
