@@ -36,7 +36,9 @@ from intake.spool import Spool
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
-AHEAD = 8  # messages read ahead of the one being decided: bounds memory, keeps the child busy
+# Messages read ahead of the one being decided: bounds memory (each a few KB of text and findings),
+# and keeps the reader busy while the worker fetches, spools and records the next fetch batch.
+AHEAD = 32
 GIVE_UP_AFTER = 3  # reader processes dying on this many mails in a row: read in the worker instead
 STARTUP_SECONDS = 300  # a new reader imports the parsers: not counted in any mail's budget
 
