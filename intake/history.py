@@ -90,7 +90,7 @@ class StoreHistory:
         return sum(1 for recipients in rows if wanted in recipients.lower().split(";"))
 
     def active_nominees(self, unit_code: str, quarter: str) -> list[PriorNominee]:
-        rows = self.db.exec(select(Nominee).where(
+        rows = self.db.exec(select(Nominee.id, Nominee.name_key, Nominee.school_level, Nominee.submission_id).where(
             Nominee.unit_code == unit_code, Nominee.quarter == quarter, col(Nominee.active).is_(True))).all()
-        return [PriorNominee(id=r.id or 0, name_key=r.name_key, school_level=r.school_level,
-                             submission_id=r.submission_id) for r in rows]
+        return [PriorNominee(id=pk or 0, name_key=name_key, school_level=level, submission_id=submission)
+                for pk, name_key, level, submission in rows]

@@ -118,6 +118,12 @@ class Evidence(SQLModel, table=True):
 class Reply(SQLModel, table=True):
     """An outgoing mail, stored whole before it is sent, so a restart resends the same bytes."""
 
+    __table_args__ = (
+        # The reply caps count recent mail to an address: the index answers it without reading a
+        # row, each of which holds the stored message (migrations 0013_reply_recent, 0014_reply_recipients).
+        Index("ix_reply_created_at_recipients", "created_at", "recipients"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     message_pk: int | None = Field(default=None, foreign_key="message.id", index=True)
     rfc_message_id: str = Field(unique=True)
@@ -127,8 +133,7 @@ class Reply(SQLModel, table=True):
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default="queued", index=True, max_length=16)  # queued | sending | sent | failed
     attempts: int = 0
-    # Indexed for the reply caps, which count recent mail to an address (migration 0013_reply_recent).
-    created_at: datetime = moment(index=True)
+    created_at: datetime = moment()
     sent_at: datetime | None = moment(default=None)
     last_error: str | None = None
     claimed_by: str | None = None  # the worker sending it: two workers never send the same reply
