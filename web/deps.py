@@ -26,14 +26,18 @@ def context(request: Request) -> WebContext:
 
 
 def database(request: Request) -> Iterator[Session]:
-    """The request's session, committed when the page's function returns and before its answer is sent
-    (every use says scope="function"): a redirect after a change must find the change already
-    committed, or the next click (e.g. "Xuất bản" right after "Thu hồi") could read the old state."""
+    """The request's session; pages take it as `Database`."""
     with session(context(request).engine) as db:
         yield db
 
 
-def viewer(request: Request, db: Session = Depends(database, scope="function")) -> WebUser:
+# Committed when the page's function returns, before its answer is sent (FastAPI's default scope
+# ends it after the answer): a redirect after a change must find the change already committed, or
+# the next click (e.g. "Xuất bản" right after "Thu hồi") could read the old state.
+Database = Annotated[Session, Depends(database, scope="function")]
+
+
+def viewer(request: Request, db: Database) -> WebUser:
     """Any signed-in account; the signed-out are sent to the sign-in page."""
     return signed_in_user(request, db)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 
 from domain import wording
 from domain.wording.web import FIELD_TEXT
@@ -20,7 +19,7 @@ from intake.errors import IntakeError
 from parsers.vntext import fold
 from store.errors import StoreError
 from store.models import Nominee, WebUser
-from web.deps import RowId, admin_form, context, database
+from web.deps import Database, RowId, admin_form, context
 from web.rendering import flash
 
 router = APIRouter()
@@ -79,8 +78,8 @@ def attach_unit(request: Request, message_pk: RowId, unit: str = Form(""),
 
 
 @router.post("/guong/{nominee_pk}/sua")
-def correct_field(request: Request, nominee_pk: RowId, field: str = Form(""), value: str = Form(""),
-                  user: WebUser = Depends(admin_form), db: Session = Depends(database, scope="function")) -> Response:
+def correct_field(request: Request, nominee_pk: RowId, db: Database, field: str = Form(""), value: str = Form(""),
+                  user: WebUser = Depends(admin_form)) -> Response:
     nominee = db.get(Nominee, nominee_pk)
     if nominee is None:
         raise HTTPException(404)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 
 from web.auth import SignInRequired, check_csrf, end_session, signed_in_user, start_session
-from web.deps import context, database
+from web.deps import Database, context
 from web.rendering import render
 from web.users import authenticate, revoke_sessions
 
@@ -30,8 +29,8 @@ def sign_in_form(request: Request, tiep: str = "/") -> Response:
 
 
 @router.post("/dang-nhap")
-def sign_in(request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""),
-            tiep: str = Form("/"), db: Session = Depends(database, scope="function")) -> Response:
+def sign_in(request: Request, db: Database, name: str = Form(""), password: str = Form(""), csrf: str = Form(""),
+            tiep: str = Form("/")) -> Response:
     check_csrf(request, csrf)
     ctx = context(request)
     address = request.client.host if request.client else "-"
@@ -52,7 +51,7 @@ def sign_in(request: Request, name: str = Form(""), password: str = Form(""), cs
 
 
 @router.post("/dang-xuat")
-def sign_out(request: Request, csrf: str = Form(""), db: Session = Depends(database, scope="function")) -> Response:
+def sign_out(request: Request, db: Database, csrf: str = Form("")) -> Response:
     """Ends this session and, server-side, every other session of the account: a copy of the cookie
     taken before sign-out is refused afterwards."""
     check_csrf(request, csrf)

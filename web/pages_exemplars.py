@@ -6,14 +6,13 @@ import logging
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 
 from parsers.vntext import fold
 from store import exemplars
 from store.db import session
 from store.errors import StoreError
 from store.models import WebUser
-from web.deps import RowId, admin_form, context, database, viewer
+from web.deps import Database, RowId, admin_form, context, viewer
 from web.exemplarview import exemplar_view
 from web.rendering import flash, render
 
@@ -23,8 +22,8 @@ MAX_QUERY = 120
 
 
 @router.get("/guong-dien-hinh")
-def exemplar_list(request: Request, don_vi: str = "", ten: str = "", user: WebUser = Depends(viewer),
-                  db: Session = Depends(database, scope="function")) -> Response:
+def exemplar_list(request: Request, db: Database, don_vi: str = "", ten: str = "",
+                  user: WebUser = Depends(viewer)) -> Response:
     ctx = context(request)
     if len(don_vi) > MAX_QUERY or len(ten) > MAX_QUERY:
         raise HTTPException(400)
@@ -34,8 +33,7 @@ def exemplar_list(request: Request, don_vi: str = "", ten: str = "", user: WebUs
 
 
 @router.get("/guong-dien-hinh/{exemplar_pk}")
-def exemplar_page(request: Request, exemplar_pk: RowId, user: WebUser = Depends(viewer),
-                  db: Session = Depends(database, scope="function")) -> Response:
+def exemplar_page(request: Request, exemplar_pk: RowId, db: Database, user: WebUser = Depends(viewer)) -> Response:
     try:
         view = exemplar_view(db, exemplar_pk)
     except exemplars.ExemplarNotFound:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from intake.signin_text import cause_text
 from store.db import session
 from store.models import MailboxHealth, Message, Reply, WebUser
-from web.deps import context, database, viewer
+from web.deps import Database, context, viewer
 from web.rendering import render
 
 router = APIRouter()
@@ -79,7 +79,7 @@ def read_health(db: Session, stale: int = 15) -> Health:
 
 
 @router.get("/tinh-trang")
-def health_page(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
+def health_page(request: Request, db: Database, user: WebUser = Depends(viewer)) -> Response:
     stale = stale_minutes(context(request).settings.intake.poll_seconds)
     return render(request, "health.html", user=user, health=read_health(db, stale), now=datetime.now(UTC))
 

@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from store.log import LogFilter, decode_cursor, known_quarters, log_page
 from store.models import WebUser
-from web.deps import context, database, viewer
+from web.deps import Database, context, viewer
 from web.rendering import render
 
 router = APIRouter()
@@ -28,9 +27,8 @@ def _checked(values: dict[str, str]) -> None:
 
 
 @router.get("/")
-def intake_log(request: Request, quy: str = "", don_vi: str = "", ket_qua: str = "", ly_do: str = "",
-               tim: str = "", sau: str = "", truoc: str = "", user: WebUser = Depends(viewer),
-               db: Session = Depends(database, scope="function")) -> Response:
+def intake_log(request: Request, db: Database, quy: str = "", don_vi: str = "", ket_qua: str = "", ly_do: str = "",
+               tim: str = "", sau: str = "", truoc: str = "", user: WebUser = Depends(viewer)) -> Response:
     _checked({"quy": quy, "don_vi": don_vi, "ket_qua": ket_qua, "ly_do": ly_do, "tim": tim, "sau": sau,
               "truoc": truoc})
     ctx = context(request)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from intake.filenames import visible_text
 from store.models import Attachment, Message, WebUser
-from web.deps import RowId, context, database, viewer
+from web.deps import Database, RowId, context, viewer
 from web.mailview import HEADER_TEXT, event_detail, mail_view
 from web.rendering import render
 
@@ -32,8 +32,7 @@ def _download(path: str, filename: str, media_type: str) -> FileResponse:
 
 
 @router.get("/thu/{message_pk}")
-def mail_page(request: Request, message_pk: RowId, user: WebUser = Depends(viewer),
-              db: Session = Depends(database, scope="function")) -> Response:
+def mail_page(request: Request, message_pk: RowId, db: Database, user: WebUser = Depends(viewer)) -> Response:
     ctx = context(request)
     view = mail_view(db, _message(db, message_pk))
     return render(request, "mail.html", user=user, view=view, unit_name=ctx.unit_name, units=ctx.units.units,
@@ -41,14 +40,13 @@ def mail_page(request: Request, message_pk: RowId, user: WebUser = Depends(viewe
 
 
 @router.get("/thu/{message_pk}/eml")
-def original(message_pk: RowId, _user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
+def original(message_pk: RowId, db: Database, _user: WebUser = Depends(viewer)) -> Response:
     message = _message(db, message_pk)
     return _download(message.spool_path, f"thu-{message_pk}.eml", "message/rfc822")
 
 
 @router.get("/thu/{message_pk}/tep/{attachment_pk}")
-def attachment(message_pk: RowId, attachment_pk: RowId, _user: WebUser = Depends(viewer),
-               db: Session = Depends(database, scope="function")) -> Response:
+def attachment(message_pk: RowId, attachment_pk: RowId, db: Database, _user: WebUser = Depends(viewer)) -> Response:
     item = db.get(Attachment, attachment_pk)
     if item is None or item.message_pk != message_pk:
         raise HTTPException(404)

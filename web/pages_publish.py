@@ -19,7 +19,7 @@ from store import publications
 from store.council import Exemplar
 from store.models import WebUser
 from store.publications import EmptyText, PrivateDataInText, PublicationRefused
-from web.deps import RowId, admin_form, context, database, viewer
+from web.deps import Database, RowId, admin_form, context, viewer
 from web.rendering import flash, render
 
 router = APIRouter()
@@ -41,15 +41,14 @@ def site_folder(request: Request) -> Path:
 
 
 @router.get("/cong-bo")
-def publish_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
+def publish_list(request: Request, db: Database, user: WebUser = Depends(viewer)) -> Response:
     rows = publications.publishable(db)
     return render(request, "publish_list.html", user=user, rows=rows, folder=site_folder(request),
                   unit_name=context(request).unit_name, state_text=wording.STATE_TEXT)
 
 
 @router.get("/cong-bo/{exemplar_id}")
-def publish_form(request: Request, exemplar_id: RowId, user: WebUser = Depends(viewer),
-                 db: Session = Depends(database, scope="function")) -> Response:
+def publish_form(request: Request, exemplar_id: RowId, db: Database, user: WebUser = Depends(viewer)) -> Response:
     return _form(request, db, _exemplar(db, exemplar_id), user)
 
 
@@ -66,8 +65,7 @@ def _form(request: Request, db: Session, exemplar: Exemplar, user: WebUser, text
 
 
 @router.get("/cong-bo/{exemplar_id}/anh/{attachment_id}")
-def thumbnail(exemplar_id: RowId, attachment_id: RowId, _user: WebUser = Depends(viewer),
-              db: Session = Depends(database, scope="function")) -> Response:
+def thumbnail(exemplar_id: RowId, attachment_id: RowId, db: Database, _user: WebUser = Depends(viewer)) -> Response:
     """A small re-encoded copy of one of the exemplar's images, to choose the photo by sight."""
     item = next((a for a in publications.photo_choices(db, exemplar_id) if a.id == attachment_id), None)
     if item is None:
@@ -82,8 +80,8 @@ def thumbnail(exemplar_id: RowId, attachment_id: RowId, _user: WebUser = Depends
 
 
 @router.post("/cong-bo/{exemplar_id}/duyet")
-def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: str = Form(""),
-            user: WebUser = Depends(admin_form), db: Session = Depends(database, scope="function")) -> Response:
+def approve(request: Request, exemplar_id: RowId, db: Database, text: str = Form(""), photo: str = Form(""),
+            user: WebUser = Depends(admin_form)) -> Response:
     exemplar = _exemplar(db, exemplar_id)
     target = f"/cong-bo/{exemplar_id}"
     if len(text) > MAX_FORM_TEXT or (photo and not photo.isdigit()):
@@ -107,8 +105,7 @@ def approve(request: Request, exemplar_id: RowId, text: str = Form(""), photo: s
 
 
 @router.post("/cong-bo/{exemplar_id}/thu-hoi")
-def withdraw(request: Request, exemplar_id: RowId, user: WebUser = Depends(admin_form),
-             db: Session = Depends(database, scope="function")) -> Response:
+def withdraw(request: Request, exemplar_id: RowId, db: Database, user: WebUser = Depends(admin_form)) -> Response:
     exemplar = _exemplar(db, exemplar_id)
     try:
         publications.withdraw(db, exemplar_id, user.name)

@@ -9,14 +9,13 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from sqlmodel import Session
 
 from domain.quarters import quarter_of, split_quarter
 from reports.context import report_context
 from reports.quarterly import report_stem, write_quarter_reports
 from store.log import known_quarters
 from store.models import WebUser
-from web.deps import context, database, viewer
+from web.deps import Database, context, viewer
 from web.quarterview import chart_svg, daily_bars, load_quarter, quarter_rows
 from web.rendering import render
 
@@ -39,15 +38,14 @@ def _checked(quarter: str) -> str:
 
 
 @router.get("/quy")
-def current_quarter(request: Request, _user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
+def current_quarter(request: Request, db: Database, _user: WebUser = Depends(viewer)) -> Response:
     known = known_quarters(db)
     return RedirectResponse(f"/quy/{known[0] if known else quarter_of(datetime.now(UTC), context(request).tz)}",
                             status_code=303)
 
 
 @router.get("/quy/{quarter}")
-def quarter_page(request: Request, quarter: str, user: WebUser = Depends(viewer),
-                 db: Session = Depends(database, scope="function")) -> Response:
+def quarter_page(request: Request, quarter: str, db: Database, user: WebUser = Depends(viewer)) -> Response:
     ctx = context(request)
     data = load_quarter(db, _checked(quarter), ctx.units, ctx.settings.quota)
     rows = quarter_rows(data)
@@ -57,8 +55,8 @@ def quarter_page(request: Request, quarter: str, user: WebUser = Depends(viewer)
 
 
 @router.get("/quy/{quarter}/danh-sach.{ext}")
-def quarter_report(request: Request, quarter: str, ext: str, _user: WebUser = Depends(viewer),
-                   db: Session = Depends(database, scope="function")) -> Response:
+def quarter_report(request: Request, quarter: str, ext: str, db: Database,
+                   _user: WebUser = Depends(viewer)) -> Response:
     if ext not in MEDIA:
         raise HTTPException(404)
     ctx = context(request)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 
 from domain.council import AwardForm, AwardLevel, Decision, ScopeKind, Status
 from domain.wording.council import FORM_TEXT, LEVEL_TEXT, PROBLEM_TEXT, SCOPE_TEXT, STATUS_TEXT, scope_text
@@ -22,7 +21,7 @@ from reports.council import CouncilList, load, stem, write_list
 from store import reviews
 from store.db import session
 from store.models import WebUser
-from web.deps import RowId, admin_form, context, database, viewer
+from web.deps import Database, RowId, admin_form, context, viewer
 from web.exemplarview import change_text
 from web.pages_quarter import MEDIA
 from web.rendering import flash, render
@@ -37,7 +36,7 @@ MAX_TEXT = 2000
 
 
 @router.get("/xet-chon")
-def review_list(request: Request, user: WebUser = Depends(viewer), db: Session = Depends(database, scope="function")) -> Response:
+def review_list(request: Request, db: Database, user: WebUser = Depends(viewer)) -> Response:
     return render(request, "reviews.html", user=user, reviews=reviews.all_reviews(db), scope_text=scope_text,
                   scopes=SCOPE_TEXT)
 
@@ -73,8 +72,7 @@ async def open_review(request: Request, user: WebUser = Depends(admin_form)) -> 
 
 
 @router.get("/xet-chon/{review_pk}")
-def review_page(request: Request, review_pk: RowId, user: WebUser = Depends(viewer),
-                db: Session = Depends(database, scope="function")) -> Response:
+def review_page(request: Request, review_pk: RowId, db: Database, user: WebUser = Depends(viewer)) -> Response:
     try:
         view = review_view(db, review_pk)
     except reviews.ReviewNotFound:
