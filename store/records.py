@@ -35,11 +35,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _event(kind: str, message_pk: int | None, at: datetime | None = None, /, **detail: object) -> dict[str, object]:
+    """One Event row's values, for log_event and for the batches written in one INSERT."""
+    return {"at": at or now(), "message_pk": message_pk, "kind": kind,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str)}
+
+
 def log_event(db: Session, kind: str, message_pk: int | None = None, **detail: object) -> None:
     # A plain INSERT on the table, not an ORM object: nothing reads an event back in the
     # transaction that writes it, and the intake writes five per mail.
-    db.execute(insert(_EVENTS).values(
-        at=now(), message_pk=message_pk, kind=kind, detail=json.dumps(detail, ensure_ascii=False, default=str)))
+    db.execute(insert(_EVENTS).values(**_event(kind, message_pk, **detail)))
 
 
 def _find_existing(db: Session, raw: RawMessage, sha: str) -> Message | None:
@@ -90,11 +95,13 @@ def record_messages(db: Session, items: Sequence[tuple[RawMessage, str, str, tup
     """`record_message` for each (raw, sha, spool_path, headers) of one fetch batch, in the caller's
     transaction (not committed): the batch's earlier deliveries are found in two queries and its
     new rows inserted in one flush, instead of four statements a mail."""
-    raws = [raw for raw, *_ in items]
-    if raws[0].origin != "imap" or any((r.origin, r.folder, r.uidvalidity) != (raws[0].origin, raws[0].folder,
-                                                                                raws[0].uidvalidity) for r in raws):
+    def one_at_a_time() -> list[tuple[Message, bool]]:
         return [record_message(db, *item, commit=False) for item in items]
+
+    raws = [raw for raw, *_ in items]
     folder, uidvalidity = raws[0].folder, raws[0].uidvalidity
+    if any((r.origin, r.folder, r.uidvalidity) != ("imap", folder, uidvalidity) for r in raws):
+        return one_at_a_time()
     by_uid = {row.uid: row for row in db.exec(select(Message).where(
         Message.folder == folder, Message.uidvalidity == uidvalidity, col(Message.uid).in_([r.uid for r in raws])))}
     unknown = [sha for raw, sha, *_ in items if raw.uid not in by_uid]
@@ -105,17 +112,16 @@ def record_messages(db: Session, items: Sequence[tuple[RawMessage, str, str, tup
                 col(Message.moved).is_(False)).order_by(col(Message.id))):
             by_sha.setdefault(row.sha256, row)
     if any(by_uid.get(raw.uid) or by_sha.get(sha) for raw, sha, *_ in items):
-        return [record_message(db, *item, commit=False) for item in items]  # rare: one at a time
+        return one_at_a_time()  # rare: record_message knows what to do with a known delivery
     rows = [_new_row(raw, sha, path, headers) for raw, sha, path, headers in items]
     try:
         with db.begin_nested():  # undoes only this batch, not what the caller did before it
             db.add_all(rows)
             db.flush()
-    except IntegrityError:  # another worker recorded some of them first: one at a time
-        return [record_message(db, *item, commit=False) for item in items]
-    db.execute(insert(_EVENTS), [  # log_event's "recorded", in one statement
-        {"at": row.recorded_at, "message_pk": row.id, "kind": "recorded",
-         "detail": json.dumps({"sha256": sha, "uid": raw.uid, "uidvalidity": raw.uidvalidity}, ensure_ascii=False)}
+    except IntegrityError:  # another worker recorded some of them first
+        return one_at_a_time()
+    db.execute(insert(_EVENTS), [  # record_message's "recorded" events, in one statement
+        _event("recorded", row.id, row.recorded_at, sha256=sha, uid=raw.uid, uidvalidity=raw.uidvalidity)
         for row, (raw, sha, *_) in zip(rows, items)])
     return [(row, True) for row in rows]
 
@@ -336,7 +342,7 @@ def mark_moved(db: Session, messages: list[Message]) -> None:
     db.execute(update(Message).where(col(Message.id).in_(ids)).values(moved=True, status="done"),
                execution_options=_UNSYNCED)
     stamp = now()
-    db.execute(insert(_EVENTS), [{"at": stamp, "message_pk": pk, "kind": "moved", "detail": "{}"} for pk in ids])
+    db.execute(insert(_EVENTS), [_event("moved", pk, stamp) for pk in ids])
     for message in messages:  # the caller's copies say what the store now says
         message.moved, message.status = True, "done"
     db.commit()
