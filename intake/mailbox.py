@@ -103,7 +103,13 @@ class Mailbox:
         for name in (self.settings.processed_folder, self.settings.quarantine_folder):
             folder = self.folder(name)
             if not self.client.folder_exists(folder):
-                self.client.create_folder(folder)
+                try:
+                    self.client.create_folder(folder)
+                except IMAPClientError:
+                    # Another worker starting at the same moment created it between our check and
+                    # our CREATE ([ALREADYEXISTS]); any other refusal stands.
+                    if not self.client.folder_exists(folder):
+                        raise
                 self.client.subscribe_folder(folder)
         info = self.client.select_folder(self.settings.inbox)
         self.uidvalidity = int(info[b"UIDVALIDITY"])
